@@ -1,0 +1,151 @@
+"""The ladder of named checks that turns one output of a student's function into a verdict.
+
+Checks run in order and stop at the first failure of a case: a wrong type
+makes the shape meaningless, a wrong shape makes the values meaningless.
+Messages say what is wrong and where, never what the expected numbers are.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from graders.plain import Opaque
+
+RTOL = 1e-7
+ATOL = 1e-10
+GRADIENT_KEYS = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
+DROPOUT_CACHE_NAMES = ("Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3")
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    """A failed check: its name and a one-sentence explanation."""
+
+    check: str
+    message: str
+
+
+class Failed(Exception):
+    """Raised by a check; carries the :class:`CheckFailure`."""
+
+    def __init__(self, check, message):
+        super().__init__(message)
+        self.failure = CheckFailure(check, message)
+
+
+def judge(function_name, actual, expected):
+    """Compare one output of a student's function with the expected one.
+
+    Parameters
+    ----------
+    function_name : str
+    actual : object
+        The student's output, already converted to plain data (see :mod:`graders.plain`).
+    expected : object
+        The reference output for the same case.
+
+    Returns
+    -------
+    CheckFailure or None
+        The first failed check, or None when every check passes.
+    """
+    try:
+        JUDGES[function_name](actual, expected)
+    except Failed as failed:
+        return failed.failure
+    return None
+
+
+def _judge_cost(actual, expected):
+    if isinstance(actual, np.ndarray) and actual.shape == ():
+        actual = actual[()]
+    if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (float, np.floating, int, np.integer)):
+        raise Failed("type", f"returned {_describe(actual)}; the cost must be a float")
+    if not np.isfinite(actual):
+        raise Failed("value", f"returned {actual}; the cost must be a finite number")
+    _compare_values("cost", np.float64(actual), np.float64(expected))
+
+
+def _judge_gradients(actual, expected):
+    if not isinstance(actual, dict):
+        raise Failed("type", f"returned {_describe(actual)}; a dict of gradients is expected")
+    missing = [key for key in GRADIENT_KEYS if key not in actual]
+    if missing:
+        raise Failed("keys", "the returned dict lacks the key(s) " + ", ".join(missing))
+    for key in GRADIENT_KEYS:
+        _compare_array(key, actual[key], expected[key])
+
+
+def _judge_dropout_forward(actual, expected):
+    if not isinstance(actual, (tuple, list)) or len(actual) != 2:
+        raise Failed("type", f"returned {_describe(actual)}; the pair (A3, cache) is expected")
+    A3, cache = actual
+    if not isinstance(cache, (tuple, list)) or len(cache) != len(DROPOUT_CACHE_NAMES):
+        raise Failed("cache layout", f"the cache is {_describe(cache)}; a tuple of 14 values "
+                     "(Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) is expected")
+    named = dict(zip(DROPOUT_CACHE_NAMES, cache))
+    expected_named = dict(zip(DROPOUT_CACHE_NAMES, expected[1]))
+    for mask in ("D1", "D2"):
+        _compare_mask(mask, named[mask], expected_named[mask])
+    for name in DROPOUT_CACHE_NAMES:
+        if name not in ("D1", "D2"):
+            _compare_array("cache " + name, named[name], expected_named[name])
+    _compare_array("A3", A3, expected[0])
+
+
+def _judge_dropout_backward(actual, expected):
+    _judge_gradients(actual, expected)
+
+
+JUDGES = {
+    "compute_cost_with_regularization": _judge_cost,
+    "backward_propagation_with_regularization": _judge_gradients,
+    "forward_propagation_with_dropout": _judge_dropout_forward,
+    "backward_propagation_with_dropout": _judge_dropout_backward,
+}
+
+
+def _compare_array(name, actual, expected):
+    if type(actual) is not np.ndarray:
+        raise Failed("type", f"{name} is {_describe(actual)}; a numpy array is expected")
+    if actual.shape != expected.shape:
+        raise Failed("shape", f"{name} has shape {actual.shape}, expected {expected.shape}")
+    if actual.dtype.kind not in "biuf":
+        raise Failed("dtype", f"{name} has dtype {actual.dtype}; numbers are expected")
+    _compare_values(name, actual.astype(np.float64), expected.astype(np.float64))
+
+
+def _compare_mask(name, actual, expected):
+    if type(actual) is not np.ndarray:
+        raise Failed("type", f"mask {name} is {_describe(actual)}; a numpy array is expected")
+    if actual.shape != expected.shape:
+        raise Failed("shape", f"mask {name} has shape {actual.shape}, expected {expected.shape}")
+    if not np.isin(actual, (0, 1)).all():
+        raise Failed("mask values", f"mask {name} holds values other than 0 and 1 (or True and False)")
+    wrong = np.argwhere(actual.astype(bool) != expected.astype(bool))
+    if len(wrong):
+        raise Failed("mask", f"mask {name} differs from the seeded draw in {len(wrong)} of {actual.size} "
+                     f"entries, first at index {tuple(int(i) for i in wrong[0])}")
+
+
+def _compare_values(name, actual, expected):
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    if not np.isfinite(actual).all():
+        raise Failed("value", f"{name} contains NaN or infinite values")
+    error = np.abs(actual - expected)
+    bad = error > ATOL + RTOL * np.abs(expected)
+    if bad.any():
+        where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
+        relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
+        raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
+                     f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
+                     f"largest relative error {relative:.3g}")
+
+
+def _describe(value):
+    if isinstance(value, Opaque):
+        return f"an object of type {value.type_name}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"a value of type {type(value).__name__}"

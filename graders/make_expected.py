@@ -1,0 +1,75 @@
+"""Regenerate the expected arrays from the reference solution.
+
+Writes ``graders/expected/<function>.npz`` (inputs and expected outputs of
+every case) and ``source/regularization/public_expected.npz`` (the outputs of
+the public cases, shown to students). Running it twice gives identical bytes.
+
+Usage: ``python -m graders.make_expected [--out DIR] [--public-out FILE]``
+"""
+import argparse
+import copy
+import os
+import platform
+import warnings
+
+import numpy as np
+
+from graders.cases import CASES, case_arguments
+from graders.notebook import ROOT, SOURCE_DIR
+from graders.npzfile import save_npz
+from graders.plain import flatten
+from graders.reference import reference_namespace
+
+EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
+PUBLIC_EXPECTED = os.path.join(SOURCE_DIR, "public_expected.npz")
+
+
+def library_versions():
+    """Versions that the floating-point results depend on."""
+    return {"numpy": np.__version__, "python": platform.python_version()}
+
+
+def expected_for_function(function_name, reference):
+    """Arrays and metadata of every case of one function."""
+    arrays, cases = {}, {}
+    for case in CASES[function_name]:
+        arguments = case_arguments(function_name, case, reference)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            output = reference[function_name](*copy.deepcopy(arguments))
+        argument_arrays, argument_spec = flatten(arguments, f"{case.case_id}/arguments")
+        output_arrays, output_spec = flatten(output, f"{case.case_id}/expected")
+        arrays.update(argument_arrays)
+        arrays.update(output_arrays)
+        cases[case.case_id] = {"arguments": argument_spec, "expected": output_spec}
+    meta = {"function": function_name, "cases": cases, "versions": library_versions()}
+    return arrays, meta
+
+
+def public_expected(reference):
+    """Outputs of the public cases under the names the notebook's visible checks print."""
+    import public_tests
+
+    functions = {name: reference[name] for name in CASES}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        results = public_tests.public_results(functions)
+    return {key: np.asarray(value) for key, value in results.items()}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=EXPECTED_DIR, help="folder for <function>.npz")
+    parser.add_argument("--public-out", default=PUBLIC_EXPECTED, help="path of public_expected.npz")
+    args = parser.parse_args(argv)
+    reference = reference_namespace()
+    os.makedirs(args.out, exist_ok=True)
+    for function_name in CASES:
+        arrays, meta = expected_for_function(function_name, reference)
+        save_npz(os.path.join(args.out, function_name + ".npz"), arrays, meta)
+    save_npz(args.public_out, public_expected(reference))
+    print(f"wrote {len(CASES)} expected files to {args.out} and {args.public_out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""Reading the assignment notebooks: which cells define code, and the points of each graded function."""
+import os
+
+import nbformat
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ASSIGNMENT = "regularization"
+SOURCE_DIR = os.path.join(ROOT, "source", ASSIGNMENT)
+SOURCE_NOTEBOOK = os.path.join(SOURCE_DIR, "Regularization.ipynb")
+GRADED_FUNCTIONS = (
+    "compute_cost_with_regularization",
+    "backward_propagation_with_regularization",
+    "forward_propagation_with_dropout",
+    "backward_propagation_with_dropout",
+)
+# Cells with these grade_id prefixes only run or test code; grading never executes them.
+NON_DEFINITION_PREFIXES = ("run_", "public_test_", "test_")
+
+
+def grade_id(cell):
+    """The nbgrader grade_id of a cell, or None."""
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def definition_sources(notebook):
+    """Sources of the code cells that define things (everything but model runs and tests), in order.
+
+    IPython line magics and shell escapes are dropped, so the sources run as plain Python.
+    """
+    sources = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or (grade_id(cell) or "").startswith(NON_DEFINITION_PREFIXES):
+            continue
+        sources.append(strip_magics(cell.source))
+    return sources
+
+
+def strip_magics(source):
+    """Drop IPython magic (``%...``) and shell (``!...``) lines; a cell magic (``%%``) drops the cell."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    kept = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    return "\n".join(kept)
+
+
+def points_by_function(notebook):
+    """Points of each graded function, read from its autograded test cell ``test_<function>``."""
+    points = {}
+    for cell in notebook.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and str(meta.get("grade_id", "")).startswith("test_"):
+            points[meta["grade_id"][len("test_"):]] = float(meta["points"])
+    return points
+
+
+def read_source_notebook():
+    """The instructor's source notebook."""
+    return nbformat.read(SOURCE_NOTEBOOK, as_version=4)
