@@ -8,7 +8,7 @@ NBGRADER := $(VENV)/bin/nbgrader
 ASSIGNMENT := regularization
 REPORTS ?= reports
 PYTEST_ARGS ?=
-export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
 .PHONY: all venv data expected release autograde feedback grades test clean

@@ -1,0 +1,51 @@
+"""Shared fixtures: a throw-away copy of the course in which the real commands run."""
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from graders.notebook import ROOT
+
+REFERENCE_DIR = os.path.join(os.path.dirname(ROOT), "shared", "reference")
+COURSE_FILES = ("source", "graders", "data", "nbgrader_config.py", "Makefile", "requirements.txt")
+VENV = os.path.dirname(os.path.dirname(sys.executable))
+
+
+def copy_course(destination):
+    """Copy what a course needs (not the generated folders) into ``destination``; return its path."""
+    os.makedirs(destination, exist_ok=True)
+    for name in COURSE_FILES:
+        source = os.path.join(ROOT, name)
+        target = os.path.join(destination, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    return str(destination)
+
+
+def make(course, *targets, check=True):
+    """Run ``make TARGET...`` in ``course`` with this interpreter's virtualenv; return the CompletedProcess."""
+    result = subprocess.run(["make", "-s", *targets, f"VENV={VENV}"], cwd=course, capture_output=True,
+                            text=True, timeout=1800)
+    if check and result.returncode != 0:
+        raise AssertionError(f"make {' '.join(targets)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A fresh course copy on which ``make release`` has run."""
+    course = copy_course(tmp_path_factory.mktemp("course") / "course")
+    make(course, "release")
+    return course
+
+
+def reference_file(name):
+    """Path of a file of the original assignment's reference material; skips the test when absent."""
+    path = os.path.join(REFERENCE_DIR, name)
+    if not os.path.exists(path):
+        pytest.skip(f"reference material {path} is not present")
+    return path

@@ -1,0 +1,57 @@
+"""End to end through the real commands: release, autograde, gradebook, export, feedback."""
+import csv
+import os
+
+import pytest
+from nbgrader.api import Gradebook
+
+from graders.notebook import ASSIGNMENT, points_by_function, read_source_notebook
+from tests.conftest import make
+from tests.notebooks import SAMPLES, make_submission, read_release, reference_solutions, write_submission
+
+POINTS = points_by_function(read_source_notebook())
+
+
+@pytest.fixture(scope="module")
+def graded_course(released_course):
+    release = read_release()
+    solutions = reference_solutions()
+    for student_id, correct in SAMPLES.items():
+        notebook = make_submission({name: solutions[name] for name in correct}, release=release)
+        write_submission(notebook, released_course, student_id)
+    make(released_course, "autograde", "feedback")
+    return released_course
+
+
+def scores(course, student_id):
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        notebook = gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student_id)
+        return {grade.name[len("test_"):]: grade.score for grade in notebook.grades}, notebook.score
+
+
+@pytest.mark.parametrize("student_id", sorted(SAMPLES))
+def test_each_exercise_scores_exactly_its_points_when_correct(graded_course, student_id):
+    per_function, total = scores(graded_course, student_id)
+    expected = {name: (POINTS[name] if name in SAMPLES[student_id] else 0.0) for name in POINTS}
+    assert per_function == expected
+    assert total == sum(expected.values())
+
+
+def test_reference_gets_full_marks_and_untouched_release_zero(graded_course):
+    assert scores(graded_course, "sample_correct")[1] == sum(POINTS.values()) > 0
+    assert scores(graded_course, "sample_untouched")[1] == 0
+
+
+def test_grades_csv_and_feedback_are_written(graded_course):
+    with open(os.path.join(graded_course, "reports", "grades.csv"), newline="") as handle:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert rows == {student: scores(graded_course, student)[1] for student in SAMPLES}
+    for student_id in SAMPLES:
+        page = os.path.join(graded_course, "feedback", student_id, ASSIGNMENT, "Regularization.html")
+        with open(page, encoding="utf-8") as handle:
+            assert "Regularization" in handle.read()
+
+
+def test_untouched_release_is_graded_without_error(graded_course):
+    autograded = os.path.join(graded_course, "autograded", "sample_untouched", ASSIGNMENT, "Regularization.ipynb")
+    assert os.path.exists(autograded)
