@@ -32,7 +32,7 @@ release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 autograde: venv
-	PYTHONPATH=$(CURDIR) $(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
+	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
 	mkdir -p $(REPORTS)
 	$(NBGRADER) export --to $(REPORTS)/grades.csv --log-level=WARN
 

@@ -1,11 +1,26 @@
-"""nbgrader configuration of the Regularization course (default folder names)."""
+"""nbgrader configuration of the Regularization course (default folder names).
+
+Autograding runs each submission in a sandbox (graders.nbgrader_plugin) instead of
+executing hidden tests in the student's kernel. Set NBGRADER_STOCK_EXECUTE=1 to
+get stock nbgrader behaviour (used by the benchmark for comparison).
+"""
 import os
+import sys
+
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                    SaveAutoGrades)
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, ROOT)
+from graders.nbgrader_plugin import SandboxedGrading  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
-
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = "regularization"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
+    c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
+                                           AssignLatePenalties, CheckCellMetadata]

@@ -55,12 +55,14 @@ CASES = {
         Case("wide_layers", 31, 10, (2, 20, 3, 1), 0.86),
         Case("half_dropped", 32, 6, (4, 5, 4, 1), 0.5),
         Case("nothing_dropped", 33, 7, (3, 4, 2, 1), 1.0),
+        Case("equal_widths", 34, 8, (3, 4, 4, 1), 0.6),
     ),
     "backward_propagation_with_dropout": (
         Case("public", None, 5, (3, 2, 3, 1), 0.8),
         Case("wide_layers", 41, 10, (2, 20, 3, 1), 0.86),
         Case("half_dropped", 42, 6, (4, 5, 4, 1), 0.5),
         Case("nothing_dropped", 43, 7, (3, 4, 2, 1), 1.0),
+        Case("equal_widths", 44, 8, (3, 4, 4, 1), 0.6),
     ),
 }
 assert tuple(CASES) == GRADED_FUNCTIONS

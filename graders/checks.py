@@ -32,7 +32,7 @@ class Failed(Exception):
         self.failure = CheckFailure(check, message)
 
 
-def judge(function_name, actual, expected):
+def judge(function_name, actual, expected, arguments):
     """Compare one output of a student's function with the expected one.
 
     Parameters
@@ -42,6 +42,8 @@ def judge(function_name, actual, expected):
         The student's output, already converted to plain data (see :mod:`graders.plain`).
     expected : object
         The reference output for the same case.
+    arguments : tuple
+        The arguments of the call (the last one is ``lambd`` or ``keep_prob``).
 
     Returns
     -------
@@ -49,13 +51,13 @@ def judge(function_name, actual, expected):
         The first failed check, or None when every check passes.
     """
     try:
-        JUDGES[function_name](actual, expected)
+        JUDGES[function_name](actual, expected, arguments)
     except Failed as failed:
         return failed.failure
     return None
 
 
-def _judge_cost(actual, expected):
+def _judge_cost(actual, expected, arguments):
     if isinstance(actual, np.ndarray) and actual.shape == ():
         actual = actual[()]
     if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (float, np.floating, int, np.integer)):
@@ -65,7 +67,7 @@ def _judge_cost(actual, expected):
     _compare_values("cost", np.float64(actual), np.float64(expected))
 
 
-def _judge_gradients(actual, expected):
+def _judge_gradients(actual, expected, arguments=None):
     if not isinstance(actual, dict):
         raise Failed("type", f"returned {_describe(actual)}; a dict of gradients is expected")
     missing = [key for key in GRADIENT_KEYS if key not in actual]
@@ -75,7 +77,7 @@ def _judge_gradients(actual, expected):
         _compare_array(key, actual[key], expected[key])
 
 
-def _judge_dropout_forward(actual, expected):
+def _judge_dropout_forward(actual, expected, arguments):
     if not isinstance(actual, (tuple, list)) or len(actual) != 2:
         raise Failed("type", f"returned {_describe(actual)}; the pair (A3, cache) is expected")
     A3, cache = actual
@@ -86,14 +88,40 @@ def _judge_dropout_forward(actual, expected):
     expected_named = dict(zip(DROPOUT_CACHE_NAMES, expected[1]))
     for mask in ("D1", "D2"):
         _compare_mask(mask, named[mask], expected_named[mask])
+    _check_dropout_scaling(named, arguments[-1])
+    _check_output_layer(named, A3)
     for name in DROPOUT_CACHE_NAMES:
         if name not in ("D1", "D2"):
             _compare_array("cache " + name, named[name], expected_named[name])
     _compare_array("A3", A3, expected[0])
 
 
-def _judge_dropout_backward(actual, expected):
+def _judge_dropout_backward(actual, expected, arguments):
     _judge_gradients(actual, expected)
+
+
+def _check_dropout_scaling(named, keep_prob):
+    """A1 and A2 must be relu(Z) * D / keep_prob, computed from the student's own Z and D."""
+    for layer in ("1", "2"):
+        Z, D, A = named["Z" + layer], named["D" + layer], named["A" + layer]
+        if not all(type(v) is np.ndarray for v in (Z, D, A)) or not Z.shape == D.shape == A.shape:
+            raise Failed("cache layout", f"Z{layer}, D{layer} and A{layer} in the cache must be arrays of one shape")
+        with np.errstate(all="ignore"):
+            rebuilt = np.maximum(Z.astype(float), 0) * D.astype(float) / keep_prob
+        if _mismatch(A.astype(float), rebuilt).any():
+            raise Failed("dropout scaling", f"A{layer} is not relu(Z{layer}) * D{layer} / keep_prob: the kept "
+                         "activations must be divided by keep_prob and the dropped ones set to 0")
+
+
+def _check_output_layer(named, A3):
+    """The output layer has no dropout: A3 is sigmoid(Z3) of the student's own Z3."""
+    Z3 = named["Z3"]
+    if type(Z3) is not np.ndarray or type(A3) is not np.ndarray or Z3.shape != A3.shape:
+        raise Failed("output layer", "A3 and Z3 in the cache must be arrays of one shape")
+    with np.errstate(all="ignore"):
+        untouched = 1 / (1 + np.exp(-Z3.astype(float)))
+    if _mismatch(A3.astype(float), untouched).any():
+        raise Failed("output layer", "A3 is not sigmoid(Z3): the output layer must not be dropped or scaled")
 
 
 JUDGES = {
@@ -132,13 +160,19 @@ def _compare_values(name, actual, expected):
     if not np.isfinite(actual).all():
         raise Failed("value", f"{name} contains NaN or infinite values")
     error = np.abs(actual - expected)
-    bad = error > ATOL + RTOL * np.abs(expected)
+    bad = _mismatch(actual, expected)
     if bad.any():
         where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
         relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
         raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
                      f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
                      f"largest relative error {relative:.3g}")
+
+
+def _mismatch(actual, expected):
+    """Element-wise: where ``actual`` (same shape as ``expected``) is outside the tolerance, NaN included."""
+    with np.errstate(invalid="ignore"):
+        return ~(np.abs(actual - expected) <= ATOL + RTOL * np.abs(expected))
 
 
 def _describe(value):

@@ -55,7 +55,7 @@ def grade(function_name, namespace):
                 output = function(*copy.deepcopy(arguments))
             except Exception as error:
                 raise AssertionError(f"{function_name} raised {type(error).__name__}: {error}") from None
-        failure = judge(function_name, to_plain(output), expected)
+        failure = judge(function_name, to_plain(output), expected, arguments)
         if failure is not None:
             raise AssertionError(f"{function_name}, case {case_id}, check '{failure.check}': {failure.message}")
     print(f"{function_name}: all hidden checks passed")

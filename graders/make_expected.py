@@ -15,10 +15,11 @@ import warnings
 import numpy as np
 
 from graders.cases import CASES, case_arguments
+from graders.mistakes import MISTAKES
 from graders.notebook import ROOT, SOURCE_DIR
 from graders.npzfile import save_npz
 from graders.plain import flatten
-from graders.reference import reference_namespace
+from graders.reference import mistaken_function, reference_namespace
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_EXPECTED = os.path.join(SOURCE_DIR, "public_expected.npz")
@@ -29,19 +30,30 @@ def library_versions():
     return {"numpy": np.__version__, "python": platform.python_version()}
 
 
+def call_quietly(function, arguments):
+    """``function(*deepcopy(arguments))`` with warnings silenced; None when it raises."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            return function(*copy.deepcopy(arguments))
+        except (ValueError, IndexError):
+            return None
+
+
 def expected_for_function(function_name, reference):
-    """Arrays and metadata of every case of one function."""
+    """Arrays and metadata of every case of one function: arguments, expected output, mistakes' outputs."""
+    mistakes = {m.mistake_id: mistaken_function(m) for m in MISTAKES if m.function == function_name}
     arrays, cases = {}, {}
     for case in CASES[function_name]:
         arguments = case_arguments(function_name, case, reference)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            output = reference[function_name](*copy.deepcopy(arguments))
-        argument_arrays, argument_spec = flatten(arguments, f"{case.case_id}/arguments")
-        output_arrays, output_spec = flatten(output, f"{case.case_id}/expected")
-        arrays.update(argument_arrays)
-        arrays.update(output_arrays)
-        cases[case.case_id] = {"arguments": argument_spec, "expected": output_spec}
+        outputs = {"arguments": arguments, "expected": call_quietly(reference[function_name], arguments)}
+        outputs.update({f"mistake/{mistake_id}": call_quietly(function, arguments)
+                        for mistake_id, function in mistakes.items()})
+        specs = {}
+        for name, value in outputs.items():
+            value_arrays, specs[name] = flatten(value, f"{case.case_id}/{name}")
+            arrays.update(value_arrays)
+        cases[case.case_id] = specs
     meta = {"function": function_name, "cases": cases, "versions": library_versions()}
     return arrays, meta
 

@@ -25,3 +25,23 @@ def reference_namespace():
     for source in definition_sources(read_source_notebook()):
         exec(compile(source, "Regularization.ipynb", "exec"), namespace)
     return namespace
+
+
+def mistaken_function(mistake):
+    """The reference function with one catalogued mistake written into it.
+
+    Parameters
+    ----------
+    mistake : graders.mistakes.Mistake
+
+    Returns
+    -------
+    callable
+    """
+    from graders.mistakes import apply_rewrites
+    from graders.notebook import grade_id, strip_magics
+
+    cell = next(cell for cell in read_source_notebook().cells if grade_id(cell) == mistake.function)
+    namespace = dict(reference_namespace())
+    exec(compile(apply_rewrites(strip_magics(cell.source), mistake), mistake.mistake_id, "exec"), namespace)
+    return namespace[mistake.function]

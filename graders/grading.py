@@ -1,0 +1,162 @@
+"""The trusted verdict: run a submission in the sandbox, then judge what came back.
+
+Everything the student's process wrote is treated as untrusted data; the
+expected arrays never leave this process.
+"""
+import functools
+import os
+from dataclasses import dataclass
+
+from graders.checks import judge
+from graders.mistakes import MISTAKES
+from graders.notebook import GRADED_FUNCTIONS, ROOT
+from graders.npzfile import load_npz
+from graders.plain import flatten, unflatten
+from graders.sandbox import run_submission
+
+EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
+MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The grade of one function.
+
+    Attributes
+    ----------
+    function : str
+    passed : bool
+    check : str or None
+        Name of the first failed check.
+    message : str
+        One line for the student.
+    diagnosis : str or None
+        Id of the catalogued mistake recognised, if any.
+    """
+
+    function: str
+    passed: bool
+    check: str | None
+    message: str
+    diagnosis: str | None = None
+
+
+@functools.lru_cache(maxsize=None)
+def expected_cases(function_name):
+    """``[(case_id, arguments, expected, {mistake_id: output})]`` of one function."""
+    arrays, meta = load_npz(os.path.join(EXPECTED_DIR, function_name + ".npz"))
+    cases = []
+    for case_id, specs in meta["cases"].items():
+        mistakes = {name[len("mistake/"):]: unflatten(arrays, spec)
+                    for name, spec in specs.items() if name.startswith("mistake/")}
+        cases.append((case_id, unflatten(arrays, specs["arguments"]), unflatten(arrays, specs["expected"]),
+                      mistakes))
+    return cases
+
+
+@functools.lru_cache(maxsize=1)
+def worker_job():
+    """The arguments of every case, flattened for the worker: ``(cases spec, arrays)``."""
+    cases, arrays = {}, {}
+    for function_name in GRADED_FUNCTIONS:
+        cases[function_name] = {}
+        for case_id, arguments, _, _ in expected_cases(function_name):
+            case_arrays, cases[function_name][case_id] = flatten(arguments, f"{function_name}/{case_id}")
+            arrays.update(case_arrays)
+    return cases, arrays
+
+
+def grade_notebook(notebook):
+    """Grade the four functions of a notebook.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+
+    Returns
+    -------
+    verdicts : dict
+        ``{function: Verdict}``.
+    cell_errors : list of dict
+        ``{"cell": index, "error": text}`` for each definition cell that failed to run.
+    """
+    cases, arrays = worker_job()
+    result = run_submission(notebook, cases, arrays)
+    verdicts = {name: judge_function(name, result) for name in GRADED_FUNCTIONS}
+    return verdicts, result.cell_errors
+
+
+def judge_function(function_name, result):
+    """The verdict of one function from the worker's untrusted report."""
+    if function_name in result.crashed_functions:
+        return _fail(function_name, "runs", f"{function_name}: {result.crashed_functions[function_name]}")
+    record = result.functions.get(function_name)
+    if not isinstance(record, dict) or not record.get("defined"):
+        return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
+                     "and the function's name unchanged")
+    for case_id, arguments, expected, mistakes in expected_cases(function_name):
+        verdict = _judge_case(function_name, case_id, record.get("cases", {}).get(case_id), result, arguments,
+                              expected, mistakes)
+        if verdict is not None:
+            return verdict
+    return Verdict(function_name, True, None, f"{function_name}: all hidden checks passed")
+
+
+def _judge_case(function_name, case_id, record, result, arguments, expected, mistakes):
+    where = f"{function_name}, hidden case '{case_id}'"
+    if not isinstance(record, dict):
+        return _fail(function_name, "runs", f"{where}: no result was recorded")
+    if record.get("status") != "ok":
+        return _error_verdict(function_name, where, str(record.get("error")))
+    try:
+        output = unflatten(result.arrays, record["output"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        return _fail(function_name, "type", f"{where}: the returned value could not be read as plain data")
+    if record.get("mutated"):
+        return _fail(function_name, "inputs unchanged", f"{where}: the function changed its input(s) "
+                     f"{', '.join(map(str, record['mutated']))} in place; work on copies instead")
+    property_failure = _random_draw_failure(function_name, record.get("random_draws"))
+    failure = property_failure or judge(function_name, output, expected, arguments)
+    if failure is None:
+        return None
+    diagnosis = _diagnose(function_name, output, arguments, mistakes)
+    message = f"{where}, check '{failure.check}': {failure.message}"
+    if diagnosis is not None:
+        message += f". Likely mistake: {MISTAKE_MESSAGES[diagnosis]}"
+    return Verdict(function_name, False, failure.check, message, diagnosis)
+
+
+def _random_draw_failure(function_name, random_draws):
+    from graders.checks import CheckFailure
+
+    if function_name == "backward_propagation_with_dropout" and random_draws:
+        return CheckFailure("masks reused", "the backward pass draws new random numbers; it must reuse the "
+                            "masks D1 and D2 stored in the cache")
+    if function_name == "forward_propagation_with_dropout" and random_draws is False:
+        return CheckFailure("masks drawn", "no random numbers were drawn: draw D1 and D2 with np.random.rand")
+    return None
+
+
+def _diagnose(function_name, output, arguments, mistakes):
+    for mistake_id, mistake_output in mistakes.items():
+        if mistake_output is not None and judge(function_name, output, mistake_output, arguments) is None:
+            return mistake_id
+    return None
+
+
+def _error_verdict(function_name, where, error):
+    if error.startswith("NotImplementedError"):
+        return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
+                     "'raise NotImplementedError()' with your code")
+    if error.startswith("NameError"):
+        return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
+                     "its arguments and the notebook's imports and functions, not variables of the notebook")
+    if error.startswith("TypeError") and "argument" in error:
+        return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
+                     "as given")
+    return _fail(function_name, "runs", f"{where}: raised {error}")
+
+
+def _fail(function_name, check, message):
+    return Verdict(function_name, False, check, message)
+
