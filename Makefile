@@ -11,11 +11,18 @@ PYTEST_ARGS ?=
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: all venv data expected release autograde feedback grades test clean
+.PHONY: all venv sandbox data expected release autograde feedback grades test clean
 
 all: release autograde grades
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed sandbox
+
+# The grader runs student code under bubblewrap; install it when missing (as root, or with password-less sudo).
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "Makefile: bubblewrap (bwrap) is missing: install it with 'sudo apt-get install bubblewrap'" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; }
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -32,6 +39,7 @@ release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 autograde: venv
+	$(PY) -m graders.intake
 	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
 	mkdir -p $(REPORTS)
 	$(NBGRADER) export --to $(REPORTS)/grades.csv --log-level=WARN

@@ -24,3 +24,5 @@ c.Execute.interrupt_on_timeout = True
 if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
+# submitted/ is read only by the intake (graders.intake), which writes the gradable copies nbgrader grades.
+c.CourseDirectory.submitted_directory = "intake"

@@ -7,7 +7,7 @@ import functools
 import os
 from dataclasses import dataclass
 
-from graders.checks import judge
+from graders.checks import judge, same_output
 from graders.mistakes import MISTAKES
 from graders.notebook import GRADED_FUNCTIONS, ROOT
 from graders.npzfile import load_npz
@@ -46,7 +46,8 @@ def expected_cases(function_name):
     """``[(case_id, arguments, expected, {mistake_id: output})]`` of one function."""
     arrays, meta = load_npz(os.path.join(EXPECTED_DIR, function_name + ".npz"))
     cases = []
-    for case_id, specs in meta["cases"].items():
+    for case_id in meta["case_order"]:
+        specs = meta["cases"][case_id]
         mistakes = {name[len("mistake/"):]: unflatten(arrays, spec)
                     for name, spec in specs.items() if name.startswith("mistake/")}
         cases.append((case_id, unflatten(arrays, specs["arguments"]), unflatten(arrays, specs["expected"]),
@@ -94,36 +95,74 @@ def judge_function(function_name, result):
     if not isinstance(record, dict) or not record.get("defined"):
         return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
                      "and the function's name unchanged")
-    for case_id, arguments, expected, mistakes in expected_cases(function_name):
-        verdict = _judge_case(function_name, case_id, record.get("cases", {}).get(case_id), result, arguments,
-                              expected, mistakes)
+    case_records = record.get("cases", {}) if isinstance(record.get("cases"), dict) else {}
+    for case_id, arguments, expected, _ in expected_cases(function_name):
+        verdict = _judge_case(function_name, case_id, case_records.get(case_id), result, arguments, expected)
         if verdict is not None:
-            return verdict
+            return _with_diagnosis(verdict, _diagnose(function_name, case_records, result))
     return Verdict(function_name, True, None, f"{function_name}: all hidden checks passed")
 
 
-def _judge_case(function_name, case_id, record, result, arguments, expected, mistakes):
+def _student_output(record, result):
+    """The student's output of one case as plain data, or raise ValueError."""
+    try:
+        return unflatten(result.arrays, record["output"])
+    except (KeyError, TypeError, ValueError, IndexError):
+        raise ValueError("unreadable output") from None
+
+
+def _judge_case(function_name, case_id, record, result, arguments, expected):
     where = f"{function_name}, hidden case '{case_id}'"
     if not isinstance(record, dict):
         return _fail(function_name, "runs", f"{where}: no result was recorded")
     if record.get("status") != "ok":
         return _error_verdict(function_name, where, str(record.get("error")))
     try:
-        output = unflatten(result.arrays, record["output"])
-    except (KeyError, TypeError, ValueError, IndexError):
+        output = _student_output(record, result)
+    except ValueError:
         return _fail(function_name, "type", f"{where}: the returned value could not be read as plain data")
     if record.get("mutated"):
         return _fail(function_name, "inputs unchanged", f"{where}: the function changed its input(s) "
                      f"{', '.join(map(str, record['mutated']))} in place; work on copies instead")
-    property_failure = _random_draw_failure(function_name, record.get("random_draws"))
-    failure = property_failure or judge(function_name, output, expected, arguments)
+    failure = _random_draw_failure(function_name, record.get("random_draws"))
+    failure = failure or judge(function_name, output, expected, arguments)
     if failure is None:
         return None
-    diagnosis = _diagnose(function_name, output, arguments, mistakes)
-    message = f"{where}, check '{failure.check}': {failure.message}"
-    if diagnosis is not None:
-        message += f". Likely mistake: {MISTAKE_MESSAGES[diagnosis]}"
-    return Verdict(function_name, False, failure.check, message, diagnosis)
+    return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")
+
+
+def _diagnose(function_name, case_records, result):
+    """The catalogued mistake whose outcomes agree with the student's on every case, if any.
+
+    A case agrees when both raised, or both returned the same output; at least one must be an output.
+    """
+    outcomes = {}
+    for case_id, _, _, _ in expected_cases(function_name):
+        record = case_records.get(case_id)
+        try:
+            outcomes[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
+        except (ValueError, AttributeError):
+            return None
+    mistake_ids = expected_cases(function_name)[0][3]
+    for mistake_id in mistake_ids:
+        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id])
+                  for case_id, _, _, mistakes in expected_cases(function_name)]
+        if all(agreed) and any(outcomes[case_id] is not None for case_id in outcomes):
+            return mistake_id
+    return None
+
+
+def _agrees(student_output, mistake_output):
+    if student_output is None or mistake_output is None:
+        return student_output is None and mistake_output is None
+    return same_output(student_output, mistake_output)
+
+
+def _with_diagnosis(verdict, diagnosis):
+    if diagnosis is None:
+        return verdict
+    return Verdict(verdict.function, False, verdict.check,
+                   f"{verdict.message}. Likely mistake: {MISTAKE_MESSAGES[diagnosis]}", diagnosis)
 
 
 def _random_draw_failure(function_name, random_draws):
@@ -134,13 +173,6 @@ def _random_draw_failure(function_name, random_draws):
                             "masks D1 and D2 stored in the cache")
     if function_name == "forward_propagation_with_dropout" and random_draws is False:
         return CheckFailure("masks drawn", "no random numbers were drawn: draw D1 and D2 with np.random.rand")
-    return None
-
-
-def _diagnose(function_name, output, arguments, mistakes):
-    for mistake_id, mistake_output in mistakes.items():
-        if mistake_output is not None and judge(function_name, output, mistake_output, arguments) is None:
-            return mistake_id
     return None
 
 

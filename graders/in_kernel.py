@@ -21,8 +21,8 @@ EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 def load_cases(function_name):
     """``[(case_id, arguments, expected_output)]`` of one function, from its .npz file."""
     arrays, meta = load_npz(os.path.join(EXPECTED_DIR, function_name + ".npz"))
-    return [(case_id, unflatten(arrays, spec["arguments"]), unflatten(arrays, spec["expected"]))
-            for case_id, spec in meta["cases"].items()]
+    return [(case_id, unflatten(arrays, meta["cases"][case_id]["arguments"]),
+             unflatten(arrays, meta["cases"][case_id]["expected"])) for case_id in meta["case_order"]]
 
 
 def to_plain(value):

@@ -5,20 +5,32 @@ The student's code never runs in nbgrader's process: the verdict of each
 graded function is computed by :mod:`graders.grading` and written as the
 output of its autograded test cell, where nbgrader's ``SaveAutoGrades`` reads
 it (an error output scores 0, anything else full points). Errors of the
-student's own cells are shown on those cells.
+student's own cells are shown on those cells. The hidden part of each test
+cell is removed from the autograded notebook, which feedback is made from.
 """
+import re
+
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat.v4 import new_output
 
-from graders.grading import grade_notebook
-from graders.notebook import grade_id
+from graders.grading import Verdict, grade_notebook
+from graders.intake import INTAKE_KEY
+from graders.notebook import GRADED_FUNCTIONS, grade_id
+
+HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*", re.S)
 
 
 class SandboxedGrading(NbGraderPreprocessor):
     """Write sandboxed verdicts into the autograded test cells."""
 
     def preprocess(self, nb, resources):
-        verdicts, cell_errors = grade_notebook(nb)
+        unreadable = nb.metadata.get(INTAKE_KEY, {}).get("unreadable")
+        if unreadable:
+            verdicts = {name: Verdict(name, False, "readable", f"your submission could not be graded: {unreadable}")
+                        for name in GRADED_FUNCTIONS}
+            cell_errors = []
+        else:
+            verdicts, cell_errors = grade_notebook(nb)
         for error in cell_errors:
             cell = nb.cells[error["cell"]]
             cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {error['error']}")]
@@ -26,6 +38,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             name = grade_id(cell) or ""
             if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
                 continue
+            cell.source = HIDDEN_TESTS.sub("", cell.source)
             verdict = verdicts.get(name[len("test_"):])
             if verdict is None:
                 cell.outputs = [_error_output("UnknownTest", f"no grader for the cell {name}")]

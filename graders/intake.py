@@ -1,0 +1,130 @@
+"""Intake: read every submission under ``submitted/`` and write a gradable copy under ``intake/``.
+
+``submitted/`` is never modified. For each student the intake finds the
+notebook (also under another file name), reads it whatever its nbformat
+version, puts back autograded test cells that were deleted, and writes the
+result to ``intake/<student>/regularization/Regularization.ipynb``. A
+submission that cannot be read becomes the untouched release notebook with
+the reason recorded in its metadata; the grader shows that reason as the
+student's feedback and scores it 0. One line per problem is printed.
+
+Usage: ``python -m graders.intake [--submitted DIR] [--intake DIR]``
+"""
+import argparse
+import copy
+import os
+import shutil
+
+import nbformat
+
+from graders.notebook import ASSIGNMENT, ROOT, grade_id
+
+NOTEBOOK_NAME = "Regularization.ipynb"
+RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+INTAKE_KEY = "regularization_intake"
+
+
+class UnreadableSubmission(Exception):
+    """The submission holds no notebook that can be graded; the message says why, in one line."""
+
+
+def find_notebook(folder):
+    """Path of the submitted notebook in ``folder`` and a note if it had another name."""
+    if os.path.isfile(os.path.join(folder, NOTEBOOK_NAME)):
+        return os.path.join(folder, NOTEBOOK_NAME), None
+    candidates = sorted(name for name in os.listdir(folder)
+                        if name.endswith(".ipynb") and not name.startswith("."))
+    if len(candidates) == 1:
+        return os.path.join(folder, candidates[0]), f"the notebook was named {candidates[0]}, not {NOTEBOOK_NAME}"
+    if not candidates:
+        raise UnreadableSubmission(f"no .ipynb file was submitted (expected {NOTEBOOK_NAME})")
+    raise UnreadableSubmission(f"several notebooks were submitted ({', '.join(candidates)}) and none is "
+                               f"named {NOTEBOOK_NAME}")
+
+
+def read_notebook(path):
+    """The notebook at ``path`` as nbformat 4, or raise :class:`UnreadableSubmission`."""
+    size = os.path.getsize(path)
+    if size == 0:
+        raise UnreadableSubmission("the notebook file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise UnreadableSubmission(f"the notebook file is {size / 1024 ** 2:.0f} MB; the limit is "
+                                   f"{MAX_NOTEBOOK_BYTES // 1024 ** 2} MB (clear large outputs before submitting)")
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except nbformat.reader.NotJSONError:
+        raise UnreadableSubmission("the notebook file is not valid JSON (was it edited outside Jupyter or "
+                                   "truncated?)") from None
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+        raise UnreadableSubmission(f"the file is not a Jupyter notebook ({type(error).__name__})") from None
+    if not isinstance(notebook.get("cells"), list):
+        raise UnreadableSubmission("the file is not a Jupyter notebook (it has no list of cells)")
+    return notebook
+
+
+def restore_graded_cells(notebook, release):
+    """Put back the release's autograded test cells that the student deleted; return their grade ids."""
+    present = {grade_id(cell) for cell in notebook.cells}
+    restored = []
+    for index, cell in enumerate(release.cells):
+        name = grade_id(cell)
+        if not cell.get("metadata", {}).get("nbgrader", {}).get("grade") or name in present:
+            continue
+        anchor = grade_id(release.cells[index - 1]) if index else None
+        position = next((i + 1 for i, c in enumerate(notebook.cells) if anchor and grade_id(c) == anchor),
+                        len(notebook.cells))
+        notebook.cells.insert(position, copy.deepcopy(cell))
+        restored.append(name)
+    return restored
+
+
+def intake_submission(folder, release):
+    """A gradable notebook for one submission folder and the notes about it (one line each)."""
+    try:
+        path, note = find_notebook(folder)
+        notebook = read_notebook(path)
+    except UnreadableSubmission as problem:
+        notebook = copy.deepcopy(release)
+        notebook.metadata[INTAKE_KEY] = {"unreadable": str(problem)}
+        return notebook, [str(problem)]
+    notes = [note] if note else []
+    restored = restore_graded_cells(notebook, release)
+    if restored:
+        notes.append("deleted test cells were restored: " + ", ".join(restored))
+    notebook.metadata[INTAKE_KEY] = {"notes": notes}
+    return notebook, notes
+
+
+def run_intake(submitted_dir, intake_dir):
+    """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``."""
+    release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
+    shutil.rmtree(intake_dir, ignore_errors=True)
+    problems = 0
+    for student_id in sorted(os.listdir(submitted_dir)):
+        folder = os.path.join(submitted_dir, student_id, ASSIGNMENT)
+        if not os.path.isdir(folder):
+            continue
+        notebook, notes = intake_submission(folder, release)
+        target = os.path.join(intake_dir, student_id, ASSIGNMENT)
+        os.makedirs(target)
+        nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
+        timestamp = os.path.join(folder, "timestamp.txt")
+        if os.path.isfile(timestamp):
+            shutil.copy(timestamp, target)
+        for note in notes:
+            print(f"{os.path.join(folder, NOTEBOOK_NAME)}: {note}")
+        problems += bool(notes)
+    return problems
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submitted", default=os.path.join(ROOT, "submitted"))
+    parser.add_argument("--intake", default=os.path.join(ROOT, "intake"))
+    args = parser.parse_args(argv)
+    run_intake(args.submitted, args.intake)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The corpora of submissions, graded in one batch through the real ``make autograde``.
+
+- mutants: one catalogued mistake each; the function loses its points and the feedback names the mistake;
+- variants: correct solutions written differently; full marks;
+- hostile: attacks and broken code; each gets exactly its honest score;
+- broken files: unreadable or unusual notebook files; a one-line reason, the batch goes on.
+
+Submissions must be byte-identical after grading.
+"""
+import hashlib
+import os
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from graders.mistakes import MISTAKES
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from tests.conftest import make
+from tests.corpus import load_entries
+from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+
+POINTS = points_by_function(read_source_notebook())
+KINDS = ("mutants", "variants", "hostile")
+ENTRIES = {f"{kind}-{name}": entry for kind in KINDS for name, entry in load_entries(kind).items()}
+MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+
+
+def _write_raw(course, student_id, name, content):
+    folder = os.path.join(course, "submitted", student_id, ASSIGNMENT)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as handle:
+        handle.write(content)
+
+
+def _broken_files(course, release, correct):
+    """File-level cases: ``{student_id: (expected total, reason fragment or None)}``."""
+    _write_raw(course, "file-bad-json", "Regularization.ipynb", b'{"cells": [')
+    _write_raw(course, "file-empty", "Regularization.ipynb", b"")
+    _write_raw(course, "file-not-a-notebook", "Regularization.ipynb", b'{"hello": 1}')
+    _write_raw(course, "file-wrong-name", "my_regularization.ipynb", nbformat.writes(correct).encode())
+    _write_raw(course, "file-nbformat3", "Regularization.ipynb", nbformat.writes(nbformat.convert(correct, 3)).encode())
+    without_tests = make_submission({}, release=correct)
+    without_tests.cells = [c for c in without_tests.cells if not (grade_id(c) or "").startswith("test_")]
+    write_submission(without_tests, course, "file-deleted-test-cells")
+    reordered = make_submission({}, release=correct)
+    reordered.cells = reordered.cells[:2] + list(reversed(reordered.cells[2:]))
+    write_submission(reordered, course, "file-reordered-cells")
+    edited = make_submission({}, release=correct)
+    for cell in edited.cells:
+        if (grade_id(cell) or "").startswith("test_"):
+            cell.source = "print('all hidden checks passed')"
+    stubbed = make_submission({}, release=edited)
+    for cell in stubbed.cells:
+        if grade_id(cell) in GRADED_FUNCTIONS:
+            cell.source = next(c.source for c in release.cells if grade_id(c) == grade_id(cell))
+    write_submission(stubbed, course, "file-edited-test-cells-with-stubs")
+    full = sum(POINTS.values())
+    return {"file-bad-json": (0, "not valid JSON"), "file-empty": (0, "empty"),
+            "file-not-a-notebook": (0, "not a Jupyter notebook"), "file-wrong-name": (full, None),
+            "file-nbformat3": (full, None), "file-deleted-test-cells": (full, None),
+            "file-reordered-cells": (full, None), "file-edited-test-cells-with-stubs": (0, None)}
+
+
+def _tree_hashes(folder):
+    hashes = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            with open(path, "rb") as handle:
+                hashes[os.path.relpath(path, folder)] = hashlib.sha256(handle.read()).hexdigest()
+    return hashes
+
+
+@pytest.fixture(scope="module")
+def graded(released_course):
+    course = released_course
+    release = read_release()
+    solutions = reference_solutions()
+    for student_id, entry in ENTRIES.items():
+        student_solutions = dict(solutions)
+        student_solutions.update({name: source.strip("\n") for name, source in entry.SOLUTIONS.items()})
+        notebook = make_submission(student_solutions, getattr(entry, "EXTRA_CELLS", ()), release=release)
+        write_submission(notebook, course, student_id)
+    broken = _broken_files(course, release, make_submission(solutions, release=release))
+    before = _tree_hashes(os.path.join(course, "submitted"))
+    result = make(course, "autograde", "feedback")
+    after = _tree_hashes(os.path.join(course, "submitted"))
+    return course, broken, before, after, result.stdout
+
+
+def _grades(course, student_id):
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        notebook = gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student_id)
+        return {grade.name[len("test_"):]: grade.score for grade in notebook.grades}
+
+
+def _test_cell_messages(course, student_id):
+    path = os.path.join(course, "autograded", student_id, ASSIGNMENT, "Regularization.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    messages = {}
+    for cell in notebook.cells:
+        if (grade_id(cell) or "").startswith("test_"):
+            messages[grade_id(cell)[len("test_"):]] = " ".join(
+                output.get("evalue", output.get("text", "")) for output in cell.outputs)
+    return messages
+
+
+@pytest.mark.parametrize("student_id", sorted(ENTRIES))
+def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, student_id):
+    course = graded[0]
+    entry = ENTRIES[student_id]
+    expected = {name: float(getattr(entry, "EXPECTED_SCORES", {}).get(name, POINTS[name]))
+                for name in GRADED_FUNCTIONS}
+    assert _grades(course, student_id) == expected
+    messages = _test_cell_messages(course, student_id)
+    for function_name, mistake_id in getattr(entry, "DIAGNOSES", {}).items():
+        assert "Likely mistake: " + MISTAKE_MESSAGES[mistake_id] in messages[function_name]
+
+
+def test_every_catalogued_mistake_has_a_mutant():
+    mutants = load_entries("mutants")
+    diagnosed = {m for entry in mutants.values() for m in getattr(entry, "DIAGNOSES", {}).values()}
+    assert diagnosed == set(MISTAKE_MESSAGES)
+    assert len(MISTAKE_MESSAGES) >= 20
+
+
+def test_variant_corpus_is_large_enough():
+    assert len(load_entries("variants")) >= 15
+
+
+@pytest.mark.parametrize("student_id", ["file-bad-json", "file-empty", "file-not-a-notebook", "file-wrong-name",
+                                        "file-nbformat3", "file-deleted-test-cells", "file-reordered-cells",
+                                        "file-edited-test-cells-with-stubs"])
+def test_broken_file_gets_its_score_and_a_one_line_reason(graded, student_id):
+    course, broken, _, _, stdout = graded
+    total, reason = broken[student_id]
+    assert sum(_grades(course, student_id).values()) == total
+    if reason:
+        assert all(reason in message for message in _test_cell_messages(course, student_id).values())
+        reason_lines = [line for line in stdout.splitlines() if student_id in line]
+        assert len(reason_lines) == 1 and reason in reason_lines[0]
+
+
+def test_submissions_are_byte_identical_after_grading(graded):
+    _, _, before, after, _ = graded
+    assert before == after and len(before) > len(ENTRIES)
