@@ -56,7 +56,7 @@ def read_notebook(path):
     except nbformat.reader.NotJSONError:
         raise UnreadableSubmission("the notebook file is not valid JSON (was it edited outside Jupyter or "
                                    "truncated?)") from None
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as error:
+    except Exception as error:  # nbformat raises many types (jsonschema, KeyError...) on arbitrary JSON
         raise UnreadableSubmission(f"the file is not a Jupyter notebook ({type(error).__name__})") from None
     if not isinstance(notebook.get("cells"), list):
         raise UnreadableSubmission("the file is not a Jupyter notebook (it has no list of cells)")

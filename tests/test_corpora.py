@@ -7,6 +7,7 @@
 
 Submissions must be byte-identical after grading.
 """
+import copy
 import hashlib
 import os
 
@@ -39,7 +40,7 @@ def _broken_files(course, release, correct):
     _write_raw(course, "file-empty", "Regularization.ipynb", b"")
     _write_raw(course, "file-not-a-notebook", "Regularization.ipynb", b'{"hello": 1}')
     _write_raw(course, "file-wrong-name", "my_regularization.ipynb", nbformat.writes(correct).encode())
-    _write_raw(course, "file-nbformat3", "Regularization.ipynb", nbformat.writes(nbformat.convert(correct, 3)).encode())
+    _write_raw(course, "file-nbformat3", "Regularization.ipynb", nbformat.writes(nbformat.convert(copy.deepcopy(correct), 3)).encode())
     without_tests = make_submission({}, release=correct)
     without_tests.cells = [c for c in without_tests.cells if not (grade_id(c) or "").startswith("test_")]
     write_submission(without_tests, course, "file-deleted-test-cells")
