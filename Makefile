@@ -8,6 +8,8 @@ NBGRADER := $(VENV)/bin/nbgrader
 ASSIGNMENT := regularization
 REPORTS ?= reports
 PYTEST_ARGS ?=
+JOBS ?=
+SCHEDULER ?=
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
@@ -40,6 +42,7 @@ release: venv
 
 autograde: venv
 	$(PY) -m graders.intake
+	$(PY) -m graders.batch $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
 	mkdir -p $(REPORTS)
 	$(NBGRADER) export --to $(REPORTS)/grades.csv --log-level=WARN

@@ -79,6 +79,15 @@ def restore_graded_cells(notebook, release):
     return restored
 
 
+def restore_locked_cells(notebook, release):
+    """Give read-only cells their release source back, as nbgrader's OverwriteCells will."""
+    locked = {grade_id(cell): cell.source for cell in release.cells
+              if cell.get("metadata", {}).get("nbgrader", {}).get("locked") and grade_id(cell)}
+    for cell in notebook.cells:
+        if grade_id(cell) in locked:
+            cell.source = locked[grade_id(cell)]
+
+
 def intake_submission(folder, release):
     """A gradable notebook for one submission folder and the notes about it (one line each)."""
     try:
@@ -89,6 +98,7 @@ def intake_submission(folder, release):
         notebook.metadata[INTAKE_KEY] = {"unreadable": str(problem)}
         return notebook, [str(problem)]
     notes = [note] if note else []
+    restore_locked_cells(notebook, release)
     restored = restore_graded_cells(notebook, release)
     if restored:
         notes.append("deleted test cells were restored: " + ", ".join(restored))

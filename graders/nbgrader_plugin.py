@@ -13,7 +13,8 @@ import re
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat.v4 import new_output
 
-from graders.grading import Verdict, grade_notebook
+from graders.batch import cached_grade
+from graders.grading import Verdict
 from graders.intake import INTAKE_KEY
 from graders.notebook import GRADED_FUNCTIONS, grade_id
 
@@ -30,7 +31,7 @@ class SandboxedGrading(NbGraderPreprocessor):
                         for name in GRADED_FUNCTIONS}
             cell_errors = []
         else:
-            verdicts, cell_errors = grade_notebook(nb)
+            verdicts, cell_errors = cached_grade(nb)
         for error in cell_errors:
             cell = nb.cells[error["cell"]]
             cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {error['error']}")]

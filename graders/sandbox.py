@@ -109,6 +109,8 @@ def prepare_workdir(cells, cases, arguments, limits):
     os.makedirs(os.path.join(workdir, "_worker"))
     for name in WORKER_FILES:
         shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(workdir, "_worker", name))
+    shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(workdir, "_worker", "stubs"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
     np.savez(os.path.join(workdir, "arguments.npz"), **arguments)
     job = {"cells": cells, "cases": cases, "limits": limits,
            "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL}

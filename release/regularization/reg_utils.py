@@ -6,7 +6,6 @@ cross-entropy cost, gradient descent, prediction, plotting and the dataset
 loader. The regularized variants are what the students write in the notebook.
 """
 import numpy as np
-import scipy.io
 
 DATASET_VARIABLES = {"X": 2, "y": 1, "Xval": 2, "yval": 1}
 
@@ -257,6 +256,8 @@ def load_2D_dataset(path="datasets/data.mat"):
     ValueError
         One line naming the file and what is wrong with it.
     """
+    import scipy.io
+
     try:
         contents = scipy.io.loadmat(path)
     except (OSError, ValueError, TypeError) as error:

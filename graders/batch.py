@@ -1,0 +1,145 @@
+"""Grading a whole class: verdicts computed in parallel, cached by content, recorded by one writer.
+
+Grading a notebook is a pure function: the definition cells in, the verdicts
+out. ``prefetch`` computes the verdicts of every notebook under ``intake/``
+on all local cores (or on a Dask cluster when given a scheduler address) and
+stores them under ``.cache/verdicts/``, keyed by the hash of the cells and of
+the grader version. ``nbgrader autograde`` then runs as the single writer of
+the gradebook; its sandboxed-grading step finds each verdict in the cache.
+A submission whose cells and grader are unchanged is never run again.
+
+Usage: ``python -m graders.batch [--jobs N] [--scheduler tcp://host:8786]``
+"""
+import argparse
+import dataclasses
+import glob
+import hashlib
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+import nbformat
+
+from graders.grading import Verdict, grade_notebook
+from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR
+from graders.sandbox import definition_cells
+
+CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
+GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "grading.py", "checks.py", "mistakes.py")
+
+
+def grader_version():
+    """Hash of everything a verdict depends on besides the submission: grader code, expected arrays, helpers."""
+    digest = hashlib.sha256()
+    paths = [os.path.join(ROOT, "graders", name) for name in GRADER_FILES]
+    paths += sorted(glob.glob(os.path.join(ROOT, "graders", "stubs", "matplotlib", "*.py")))
+    paths += sorted(glob.glob(os.path.join(ROOT, "graders", "expected", "*.npz")))
+    paths += sorted(glob.glob(os.path.join(SOURCE_DIR, "*.py")))
+    for path in paths:
+        digest.update(os.path.relpath(path, ROOT).encode())
+        with open(path, "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()
+
+
+def submission_key(notebook, version):
+    """Cache key of a notebook: its definition cells and the grader version."""
+    payload = json.dumps({"version": version, "cells": definition_cells(notebook)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def grade_to_record(notebook_json):
+    """Pure grading step, runnable in any process: notebook JSON text in, JSON-able verdicts out."""
+    verdicts, cell_errors = grade_notebook(nbformat.reads(notebook_json, as_version=4))
+    return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
+
+
+def _cache_path(key):
+    return os.path.join(CACHE_DIR, key[:2], key + ".json")
+
+
+def _store(key, record):
+    path = _cache_path(key)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, sort_keys=True)
+    os.replace(temporary, path)
+
+
+def _load(key):
+    try:
+        with open(_cache_path(key), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return None
+
+
+def cached_grade(notebook):
+    """Verdicts of a notebook from the cache, grading (and caching) it when missing.
+
+    Returns
+    -------
+    verdicts : dict of str to Verdict
+    cell_errors : list of dict
+    """
+    key = submission_key(notebook, grader_version())
+    record = _load(key)
+    if record is None:
+        record = grade_to_record(nbformat.writes(notebook))
+        _store(key, record)
+    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
+    return verdicts, record["cell_errors"]
+
+
+def pending_notebooks(intake_dir):
+    """``{cache key: notebook JSON}`` of the intake notebooks whose verdicts are not cached yet."""
+    version = grader_version()
+    pending = {}
+    for path in sorted(glob.glob(os.path.join(intake_dir, "*", ASSIGNMENT, "*.ipynb"))):
+        notebook = nbformat.read(path, as_version=4)
+        key = submission_key(notebook, version)
+        if _load(key) is None:
+            pending[key] = nbformat.writes(notebook)
+    return pending
+
+
+def prefetch(intake_dir, jobs=None, scheduler=None):
+    """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts; return how many."""
+    from tqdm import tqdm
+
+    pending = pending_notebooks(intake_dir)
+    if not pending:
+        return 0
+    progress = tqdm(total=len(pending), desc="grading", unit="nb", file=sys.stderr, smoothing=0.1)
+    if scheduler:
+        from distributed import Client, as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = {client.submit(grade_to_record, text, pure=False): key for key, text in pending.items()}
+            for future in dask_completed(futures):
+                _store(futures[future], future.result())
+                progress.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+            futures = {pool.submit(grade_to_record, text): key for key, text in pending.items()}
+            for future in as_completed(futures):
+                _store(futures[future], future.result())
+                progress.update()
+    progress.close()
+    return len(pending)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--intake", default=os.path.join(ROOT, "intake"))
+    parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
+    args = parser.parse_args(argv)
+    graded = prefetch(args.intake, args.jobs, args.scheduler or None)
+    print(f"graded {graded} new or changed submission(s); the others were cached")
+
+
+if __name__ == "__main__":
+    main()
