@@ -13,7 +13,7 @@ SCHEDULER ?=
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: all venv sandbox data expected release autograde feedback grades test clean
+.PHONY: all venv sandbox data expected release autograde feedback grades test bench clean
 
 all: release autograde grades
 
@@ -55,6 +55,10 @@ grades: venv
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+BENCH_SIZES ?= 10 100 1000
+bench: venv
+	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf autograded/*/ feedback $(REPORTS) gradebook.db

@@ -35,9 +35,9 @@ def make(course, *targets, check=True):
     return result
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def released_course(tmp_path_factory):
-    """A fresh course copy on which ``make release`` has run."""
+    """A fresh course copy on which ``make release`` has run (one per test module)."""
     course = copy_course(tmp_path_factory.mktemp("course") / "course")
     make(course, "release")
     return course
