@@ -45,7 +45,8 @@ autograde: venv
 	$(PY) -m graders.batch $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
 	mkdir -p $(REPORTS)
-	$(NBGRADER) export --to $(REPORTS)/grades.csv --log-level=WARN
+	$(NBGRADER) export --to $(REPORTS)/nbgrader_grades.csv --log-level=WARN
+	$(PY) -m graders.reports --out $(REPORTS)
 
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN

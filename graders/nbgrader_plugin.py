@@ -17,6 +17,7 @@ from graders.batch import cached_grade
 from graders.grading import Verdict
 from graders.intake import INTAKE_KEY
 from graders.notebook import GRADED_FUNCTIONS, grade_id
+from graders.reports import VERDICT_KEY
 
 HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*", re.S)
 
@@ -41,6 +42,9 @@ class SandboxedGrading(NbGraderPreprocessor):
                 continue
             cell.source = HIDDEN_TESTS.sub("", cell.source)
             verdict = verdicts.get(name[len("test_"):])
+            if verdict is not None:
+                cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
+                                              "diagnosis": verdict.diagnosis, "message": verdict.message}
             if verdict is None:
                 cell.outputs = [_error_output("UnknownTest", f"no grader for the cell {name}")]
             elif verdict.passed:

@@ -82,6 +82,12 @@ def test_the_dataset_tells_the_story():
     train, test = results["no_regularization"]
     assert train - test >= 0.03, f"the unregularized model should overfit: {results}"
     assert results["l2_lambd_0.7"][1] > test and results["dropout_keep_prob_0.86"][1] > test, results
+    with open(os.path.join(ROOT, "data", "README.md"), encoding="utf-8") as handle:
+        table = handle.read()
+    for label, run in (("no regularization", "no_regularization"), ("L2, λ = 0.7", "l2_lambd_0.7"),
+                       ("dropout, keep_prob = 0.86", "dropout_keep_prob_0.86")):
+        row = f"| {label} | {results[run][0]:.4f} | {results[run][1]:.3f} |"
+        assert row in table, f"data/README.md does not show the measured row {row}"
 
 
 def test_the_published_accuracies_reproduce_on_the_original_dataset():

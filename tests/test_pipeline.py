@@ -44,8 +44,12 @@ def test_reference_gets_full_marks_and_untouched_release_zero(graded_course):
 
 def test_grades_csv_and_feedback_are_written(graded_course):
     with open(os.path.join(graded_course, "reports", "grades.csv"), newline="") as handle:
-        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
-    assert rows == {student: scores(graded_course, student)[1] for student in SAMPLES}
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert set(rows) == set(SAMPLES)
+    for student_id, row in rows.items():
+        per_function, total = scores(graded_course, student_id)
+        assert float(row["total"]) == total and float(row["max"]) == sum(POINTS.values())
+        assert {name: float(row[name]) for name in POINTS} == per_function
     for student_id in SAMPLES:
         page = os.path.join(graded_course, "feedback", student_id, ASSIGNMENT, "Regularization.html")
         with open(page, encoding="utf-8") as handle:

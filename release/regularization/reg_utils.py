@@ -260,7 +260,7 @@ def load_2D_dataset(path="datasets/data.mat"):
 
     try:
         contents = scipy.io.loadmat(path)
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, scipy.io.matlab.MatReadError) as error:
         raise ValueError(f"{path}: not a readable .mat file ({error})") from None
     arrays = []
     for name, columns in DATASET_VARIABLES.items():

@@ -1,0 +1,141 @@
+"""Reports for instructors and CI, read from the gradebook and the autograded notebooks.
+
+Writes into ``reports/``:
+
+- ``grades.csv``: one row per student (id, total, max, one column per graded function), for an LMS;
+- ``report.json``: every verdict, and the class summary (pass rates, most frequent diagnoses);
+- ``grade_distribution.png``: totals, pass rate per function and the most frequent mistakes;
+- ``junit/<student>.xml``: one JUnit test suite per submission, one test case per function.
+
+Usage: ``python -m graders.reports [--out DIR]``
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import xml.etree.ElementTree as ElementTree
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id
+
+NOTEBOOK = "Regularization"
+VERDICT_KEY = "regularization_verdict"
+
+
+def collect(root=ROOT):
+    """Per-student records: ``[{"student", "total", "max", "functions": {name: {...}}}]`` sorted by id."""
+    records = []
+    with Gradebook(f"sqlite:///{root}/gradebook.db") as gradebook:
+        for student in sorted(gradebook.students, key=lambda s: s.id):
+            try:
+                submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student.id)
+            except Exception:  # nbgrader raises MissingEntry for a student without this submission
+                continue
+            scores = {g.name[len("test_"):]: (g.score, g.max_score) for g in submission.grades}
+            verdicts = _verdicts(root, student.id)
+            functions = {name: {"score": scores[name][0], "max": scores[name][1], **verdicts.get(name, {})}
+                         for name in GRADED_FUNCTIONS if name in scores}
+            records.append({"student": student.id, "total": submission.score, "max": submission.max_score,
+                            "functions": functions})
+    return records
+
+
+def _verdicts(root, student_id):
+    path = os.path.join(root, "autograded", student_id, ASSIGNMENT, NOTEBOOK + ".ipynb")
+    if not os.path.exists(path):
+        return {}
+    verdicts = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if VERDICT_KEY in cell.get("metadata", {}):
+            verdicts[grade_id(cell)[len("test_"):]] = dict(cell.metadata[VERDICT_KEY])
+    return verdicts
+
+
+def summary(records):
+    """Pass rate per function, the most frequent diagnoses and failed checks, and the totals."""
+    count = len(records)
+    passed = {name: sum(r["functions"].get(name, {}).get("passed", False) for r in records) for name in GRADED_FUNCTIONS}
+    diagnoses = collections.Counter(f["diagnosis"] for r in records for f in r["functions"].values()
+                                    if f.get("diagnosis"))
+    checks = collections.Counter(f"{name}: {f['check']}" for r in records for name, f in r["functions"].items()
+                                 if not f.get("passed") and f.get("check"))
+    return {"students": count,
+            "pass_rate": {name: (passed[name] / count if count else 0.0) for name in GRADED_FUNCTIONS},
+            "most_frequent_diagnoses": diagnoses.most_common(10),
+            "most_frequent_failed_checks": checks.most_common(10),
+            "totals": [r["total"] for r in records]}
+
+
+def write_csv(records, path):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "total", "max", *GRADED_FUNCTIONS])
+        for r in records:
+            writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}",
+                             *[f"{r['functions'].get(name, {}).get('score', 0):g}" for name in GRADED_FUNCTIONS]])
+
+
+def write_junit(record, path):
+    suite = ElementTree.Element("testsuite", name=f"regularization.{record['student']}",
+                                tests=str(len(GRADED_FUNCTIONS)),
+                                failures=str(sum(not f.get("passed") for f in record["functions"].values())))
+    for name in GRADED_FUNCTIONS:
+        verdict = record["functions"].get(name, {})
+        case = ElementTree.SubElement(suite, "testcase", classname=record["student"], name=name)
+        if not verdict.get("passed"):
+            failure = ElementTree.SubElement(case, "failure", type=verdict.get("check") or "missing",
+                                             message=verdict.get("message", "not graded"))
+            failure.text = verdict.get("message", "not graded")
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_plot(records, stats, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (totals, rates, mistakes) = plt.subplots(1, 3, figsize=(16, 4.8))
+    maximum = max((r["max"] for r in records), default=0)
+    totals.hist(stats["totals"], bins=[x - 0.5 for x in range(int(maximum) + 2)], color="#4c72b0", edgecolor="k")
+    totals.set(title=f"Total score ({stats['students']} students)", xlabel="points", ylabel="students")
+    short = [name.replace("_propagation", "").replace("_with", "") for name in GRADED_FUNCTIONS]
+    rates.barh(short, [100 * stats["pass_rate"][name] for name in GRADED_FUNCTIONS], color="#55a868")
+    rates.set(title="Pass rate per function", xlabel="% of students", xlim=(0, 100))
+    rates.invert_yaxis()
+    frequent = stats["most_frequent_diagnoses"] or [("no diagnosed mistake", 0)]
+    mistakes.barh([name for name, _ in frequent], [n for _, n in frequent], color="#c44e52")
+    mistakes.set(title="Most frequent mistakes", xlabel="students")
+    mistakes.invert_yaxis()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def write_reports(out_dir, root=ROOT):
+    """Write every report into ``out_dir``; return the records."""
+    records = collect(root)
+    stats = summary(records)
+    os.makedirs(os.path.join(out_dir, "junit"), exist_ok=True)
+    write_csv(records, os.path.join(out_dir, "grades.csv"))
+    with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
+        json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
+    write_plot(records, stats, os.path.join(out_dir, "grade_distribution.png"))
+    for record in records:
+        write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))
+    return records
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.path.join(ROOT, "reports"))
+    args = parser.parse_args(argv)
+    records = write_reports(args.out)
+    print(f"wrote reports for {len(records)} student(s) to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
