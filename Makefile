@@ -13,7 +13,7 @@ SCHEDULER ?=
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
 
-.PHONY: all venv sandbox data expected release autograde feedback grades test bench clean
+.PHONY: all venv sandbox browser data expected release autograde feedback grades reports validate submit test bench clean
 
 all: release autograde grades
 
@@ -51,10 +51,29 @@ autograde: venv
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN
 
+reports: venv
+	$(PY) -m graders.reports --out $(REPORTS)
+
+# Students: make validate NB=path/to/Regularization.ipynb ; make submit NB=... STUDENT=id [REPLACE=1]
+validate: venv
+	@test -n "$(NB)" || { echo "make validate: give the notebook, e.g. make validate NB=release/regularization/Regularization.ipynb" >&2; exit 2; }
+	$(PY) -m graders.validate "$(NB)"
+
+submit: venv
+	@test -n "$(NB)" -a -n "$(STUDENT)" || { echo "make submit: give NB=path and STUDENT=id" >&2; exit 2; }
+	$(PY) -m graders.submit "$(NB)" "$(STUDENT)" $(if $(filter 1,$(REPLACE)),--replace)
+
 grades: venv
 	$(PY) -m graders.grade_table
 
-test: venv
+# The feedback test renders pages in headless Chromium; install it when missing (as root or with sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "Makefile: chromium is missing: install it with 'sudo apt-get install chromium'" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: venv browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 BENCH_SIZES ?= 10 100 1000

@@ -7,8 +7,8 @@ get stock nbgrader behaviour (used by the benchmark for comparison).
 import os
 import sys
 
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
-                                    SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, IgnorePattern,
+                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
@@ -22,6 +22,9 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
+    # The student's own outputs (plots of their model runs) are kept for the feedback; the outputs of the
+    # autograded test cells are replaced by the verdicts, which alone decide the score.
+    c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
 # submitted/ is read only by the intake (graders.intake), which writes the gradable copies nbgrader grades.

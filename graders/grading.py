@@ -55,24 +55,30 @@ def expected_cases(function_name):
     return cases
 
 
-@functools.lru_cache(maxsize=1)
-def worker_job():
-    """The arguments of every case, flattened for the worker: ``(cases spec, arrays)``."""
+@functools.lru_cache(maxsize=None)
+def worker_job(case_ids=None):
+    """The arguments of the cases (all, or those of ``case_ids``), flattened for the worker: ``(spec, arrays)``."""
     cases, arrays = {}, {}
     for function_name in GRADED_FUNCTIONS:
         cases[function_name] = {}
-        for case_id, arguments, _, _ in expected_cases(function_name):
+        for case_id, arguments, _, _ in _cases(function_name, case_ids):
             case_arrays, cases[function_name][case_id] = flatten(arguments, f"{function_name}/{case_id}")
             arrays.update(case_arrays)
     return cases, arrays
 
 
-def grade_notebook(notebook):
+def _cases(function_name, case_ids):
+    return [case for case in expected_cases(function_name) if case_ids is None or case[0] in case_ids]
+
+
+def grade_notebook(notebook, case_ids=None):
     """Grade the four functions of a notebook.
 
     Parameters
     ----------
     notebook : nbformat.NotebookNode
+    case_ids : tuple of str, optional
+        Grade on these cases only (``("public",)`` for the student's own validation); default: all.
 
     Returns
     -------
@@ -81,14 +87,14 @@ def grade_notebook(notebook):
     cell_errors : list of dict
         ``{"cell": index, "error": text}`` for each definition cell that failed to run.
     """
-    cases, arrays = worker_job()
+    cases, arrays = worker_job(case_ids)
     result = run_submission(notebook, cases, arrays)
-    verdicts = {name: judge_function(name, result) for name in GRADED_FUNCTIONS}
+    verdicts = {name: judge_function(name, result, case_ids) for name in GRADED_FUNCTIONS}
     return verdicts, result.cell_errors
 
 
-def judge_function(function_name, result):
-    """The verdict of one function from the worker's untrusted report."""
+def judge_function(function_name, result, case_ids=None):
+    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all)."""
     if function_name in result.crashed_functions:
         return _fail(function_name, "runs", f"{function_name}: {result.crashed_functions[function_name]}")
     record = result.functions.get(function_name)
@@ -96,11 +102,12 @@ def judge_function(function_name, result):
         return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
                      "and the function's name unchanged")
     case_records = record.get("cases", {}) if isinstance(record.get("cases"), dict) else {}
-    for case_id, arguments, expected, _ in expected_cases(function_name):
+    cases = _cases(function_name, case_ids)
+    for case_id, arguments, expected, _ in cases:
         verdict = _judge_case(function_name, case_id, case_records.get(case_id), result, arguments, expected)
         if verdict is not None:
-            return _with_diagnosis(verdict, _diagnose(function_name, case_records, result))
-    return Verdict(function_name, True, None, f"{function_name}: all hidden checks passed")
+            return _with_diagnosis(verdict, _diagnose(cases, case_records, result))
+    return Verdict(function_name, True, None, f"{function_name}: all {len(cases)} checked cases passed")
 
 
 def _student_output(record, result):
@@ -112,7 +119,7 @@ def _student_output(record, result):
 
 
 def _judge_case(function_name, case_id, record, result, arguments, expected):
-    where = f"{function_name}, hidden case '{case_id}'"
+    where = f"{function_name}, case '{case_id}'"
     if not isinstance(record, dict):
         return _fail(function_name, "runs", f"{where}: no result was recorded")
     if record.get("status") != "ok":
@@ -131,22 +138,20 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")
 
 
-def _diagnose(function_name, case_records, result):
+def _diagnose(cases, case_records, result):
     """The catalogued mistake whose outcomes agree with the student's on every case, if any.
 
     A case agrees when both raised, or both returned the same output; at least one must be an output.
     """
     outcomes = {}
-    for case_id, _, _, _ in expected_cases(function_name):
+    for case_id, _, _, _ in cases:
         record = case_records.get(case_id)
         try:
             outcomes[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
         except (ValueError, AttributeError):
             return None
-    mistake_ids = expected_cases(function_name)[0][3]
-    for mistake_id in mistake_ids:
-        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id])
-                  for case_id, _, _, mistakes in expected_cases(function_name)]
+    for mistake_id in cases[0][3]:
+        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases]
         if all(agreed) and any(outcomes[case_id] is not None for case_id in outcomes):
             return mistake_id
     return None
@@ -183,6 +188,8 @@ def _error_verdict(function_name, where, error):
     if error.startswith("NameError"):
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
+    if error.startswith("did not finish"):
+        return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
     if error.startswith("TypeError") and "argument" in error:
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")

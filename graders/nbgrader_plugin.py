@@ -41,6 +41,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
                 continue
             cell.source = HIDDEN_TESTS.sub("", cell.source)
+            cell.execution_count = None
             verdict = verdicts.get(name[len("test_"):])
             if verdict is not None:
                 cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,

@@ -95,17 +95,22 @@ def _traversable_parents(paths):
     return arguments
 
 
-def prepare_workdir(cells, cases, arguments, limits):
-    """A fresh folder holding the student's files, the worker and the job; owned by the sandbox user."""
-    workdir = tempfile.mkdtemp(prefix="grading-")
+def copy_student_files(destination):
+    """Copy the files a student has beside the notebook (helpers, public cases, data) into ``destination``."""
     for name in os.listdir(SOURCE_DIR):
         path = os.path.join(SOURCE_DIR, name)
         if name.endswith(".ipynb") or name.startswith((".", "__")):
             continue
         if os.path.isdir(path):
-            shutil.copytree(path, os.path.join(workdir, name))
+            shutil.copytree(path, os.path.join(destination, name))
         else:
-            shutil.copy(path, workdir)
+            shutil.copy(path, destination)
+
+
+def prepare_workdir(cells, cases, arguments, limits):
+    """A fresh folder holding the student's files, the worker and the job; owned by the sandbox user."""
+    workdir = tempfile.mkdtemp(prefix="grading-")
+    copy_student_files(workdir)
     os.makedirs(os.path.join(workdir, "_worker"))
     for name in WORKER_FILES:
         shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(workdir, "_worker", name))

@@ -150,6 +150,8 @@ def grade_functions(job, namespace, arguments_arrays):
             continue
         case_records = {}
         for case_id, spec in cases.items():
+            if any(r["error"] and r["error"].startswith("did not finish") for r in case_records.values()):
+                break  # one time-out is verdict enough; do not spend the budget on every case
             mark_progress(f"call {function_name}")
             arguments = unflatten(arguments_arrays, spec)
             record, output = call_case(function, arguments, job["seconds_per_call"])

@@ -1,0 +1,167 @@
+"""What students and instructors see: validate, submit, feedback pages, reports, JUnit."""
+import base64
+import csv
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+import matplotlib.image
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from graders.grading import grade_notebook
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from graders.submit import submit
+from tests.conftest import make
+from tests.corpus import load_entries
+from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+
+POINTS = points_by_function(read_source_notebook())
+MUTANT = load_entries("mutants")["cost_lambda_over_m"]
+
+
+def _plot_png(path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(2, 2))
+    plt.plot([0, 1], [1, 0])
+    figure.savefig(path)
+    plt.close(figure)
+    with open(path, "rb") as handle:
+        return base64.b64encode(handle.read()).decode()
+
+
+def _mutant_notebook():
+    solutions = {**reference_solutions(), **{k: v.strip("\n") for k, v in MUTANT.SOLUTIONS.items()}}
+    return make_submission(solutions)
+
+
+def _validate(path):
+    return subprocess.run([sys.executable, "-m", "graders.validate", str(path)], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_validate_passes_a_correct_notebook_without_revealing_hidden_cases(tmp_path):
+    path = tmp_path / "Regularization.ipynb"
+    nbformat.write(make_submission(reference_solutions()), path)
+    result = _validate(path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.count("PASS") == 4 and "every cell ran without error" in result.stdout
+    for hidden_case in ("wide_layers", "one_example", "many_examples", "half_dropped", "equal_widths"):
+        assert hidden_case not in result.stdout
+
+
+def test_validate_uses_the_autograder_wording(tmp_path):
+    path = tmp_path / "Regularization.ipynb"
+    notebook = _mutant_notebook()
+    nbformat.write(notebook, path)
+    result = _validate(path)
+    assert result.returncode == 1
+    autograder = grade_notebook(notebook)[0]["compute_cost_with_regularization"]
+    assert autograder.message.startswith("compute_cost_with_regularization, case 'public'")
+    assert f"FAIL  compute_cost_with_regularization: {autograder.message}" in result.stdout
+
+
+def test_validate_names_an_unreadable_file(tmp_path):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{")
+    result = _validate(path)
+    assert result.returncode == 2 and result.stdout.strip() == f"{path}: the notebook file is not valid JSON " \
+                                                                 "(was it edited outside Jupyter or truncated?)"
+
+
+def test_submit_never_overwrites_silently(tmp_path):
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    nbformat.write(make_submission({}), first)
+    nbformat.write(make_submission(reference_solutions()), second)
+    destination = submit(str(first), "ada", root=str(tmp_path))
+    original = open(destination, "rb").read()
+    with pytest.raises(ValueError, match="an earlier submission exists"):
+        submit(str(second), "ada", root=str(tmp_path))
+    assert open(destination, "rb").read() == original
+    submit(str(second), "ada", replace=True, root=str(tmp_path))
+    history = os.path.join(os.path.dirname(destination), ".history")
+    [archived] = os.listdir(history)
+    assert open(os.path.join(history, archived, "Regularization.ipynb"), "rb").read() == original
+    assert open(destination, "rb").read() == open(second, "rb").read()
+
+
+@pytest.mark.parametrize("student_id", ["../escape", "", "a/b"])
+def test_submit_rejects_unsafe_student_ids(tmp_path, student_id):
+    path = tmp_path / "n.ipynb"
+    nbformat.write(make_submission({}), path)
+    with pytest.raises(ValueError, match="student id"):
+        submit(str(path), student_id, root=str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def graded_class(released_course, tmp_path_factory):
+    release = read_release()
+    solutions = reference_solutions()
+    with_plot = make_submission(solutions, release=release)
+    png = _plot_png(tmp_path_factory.mktemp("png") / "plot.png")
+    for cell in with_plot.cells:
+        if grade_id(cell) == "run_plot_l2":
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
+    write_submission(with_plot, released_course, "correct_with_plot")
+    write_submission(_mutant_notebook(), released_course, "mutant")
+    write_submission(make_submission({}, release=release), released_course, "untouched")
+    make(released_course, "autograde", "feedback")
+    return released_course
+
+
+def _feedback(course, student_id):
+    with open(os.path.join(course, "feedback", student_id, ASSIGNMENT, "Regularization.html"), encoding="utf-8") as h:
+        return h.read()
+
+
+def test_feedback_lists_each_exercise_with_its_score(graded_class):
+    page = BeautifulSoup(_feedback(graded_class, "mutant"), "html.parser")
+    rows = {item.a["href"].lstrip("#"): item.get_text(" ", strip=True) for item in page.select("#toc li")}
+    expected = {"test_" + name: POINTS[name] * (name != "compute_cost_with_regularization") for name in GRADED_FUNCTIONS}
+    assert set(rows) == set(expected)
+    for cell_id, score in expected.items():
+        assert f"Score: {score:.1f} / {POINTS[cell_id[5:]]:.1f}" in rows[cell_id]
+    assert "Likely mistake: the penalty uses lambd / m instead of lambd / (2 * m)" in page.get_text()
+
+
+def test_feedback_shows_the_students_own_plots(graded_class):
+    page = BeautifulSoup(_feedback(graded_class, "correct_with_plot"), "html.parser")
+    assert any(img.get("src", "").startswith("data:image/png;base64,") for img in page.find_all("img"))
+
+
+def test_feedback_reads_right_in_headless_chromium(graded_class, tmp_path):
+    page = os.path.join(graded_class, "feedback", "mutant", ASSIGNMENT, "Regularization.html")
+    result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                             "file://" + page], capture_output=True, text=True, timeout=120)
+    text = BeautifulSoup(result.stdout, "html.parser").get_text(" ", strip=True)
+    assert "Regularization (Score: 8.0 / 10.0)" in text
+    assert "compute_cost_with_regularization, case 'public', check 'values'" in text
+    assert "Likely mistake: the penalty uses lambd / m instead of lambd / (2 * m)" in text
+
+
+def test_reports_for_instructors_and_ci(graded_class):
+    reports = os.path.join(graded_class, "reports")
+    with open(os.path.join(reports, "grades.csv"), newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    assert list(next(iter(rows.values()))) == ["student_id", "total", "max", *GRADED_FUNCTIONS]
+    assert rows["mutant"]["compute_cost_with_regularization"] == "0" and rows["mutant"]["total"] == "8"
+    with open(os.path.join(reports, "report.json"), encoding="utf-8") as handle:
+        report = json.load(handle)
+    assert report["summary"]["pass_rate"]["compute_cost_with_regularization"] == pytest.approx(1 / 3)
+    assert ["cost_lambda_over_m", 1] in report["summary"]["most_frequent_diagnoses"]
+    image = matplotlib.image.imread(os.path.join(reports, "grade_distribution.png"))
+    assert image.shape[0] >= 300 and image.shape[1] >= 1000 and image[..., :3].std() > 0.05
+    suite = ElementTree.parse(os.path.join(reports, "junit", "mutant.xml")).getroot()
+    failures = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
+    assert suite.get("tests") == "4" and suite.get("failures") == "1"
+    assert failures["compute_cost_with_regularization"].get("type") == "values"
+    assert all(failures[name] is None for name in GRADED_FUNCTIONS[1:])
