@@ -12,6 +12,10 @@ JOBS ?=
 SCHEDULER ?=
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export MPLBACKEND := Agg
+# One BLAS/OpenMP thread: the same floating-point results on every machine.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
 .PHONY: all venv sandbox browser data expected release autograde feedback grades reports validate submit test bench clean
 

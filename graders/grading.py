@@ -5,6 +5,7 @@ expected arrays never leave this process.
 """
 import functools
 import os
+import sys
 from dataclasses import dataclass
 
 from graders.checks import judge, same_output
@@ -41,10 +42,25 @@ class Verdict:
     diagnosis: str | None = None
 
 
+def version_mismatches(recorded):
+    """Libraries whose running version differs from the one the expected arrays were made with."""
+    from graders.make_expected import library_versions
+
+    running = library_versions()
+    return {name: (version, running.get(name)) for name, version in recorded.items() if running.get(name) != version}
+
+
 @functools.lru_cache(maxsize=None)
 def expected_cases(function_name):
-    """``[(case_id, arguments, expected, {mistake_id: output})]`` of one function."""
-    arrays, meta = load_npz(os.path.join(EXPECTED_DIR, function_name + ".npz"))
+    """``[(case_id, arguments, expected, {mistake_id: output})]`` of one function.
+
+    A library version that differs from the one recorded in the file is reported on stderr, once.
+    """
+    path = os.path.join(EXPECTED_DIR, function_name + ".npz")
+    arrays, meta = load_npz(path)
+    for name, (recorded, running) in version_mismatches(meta["versions"]).items():
+        print(f"{path}: made with {name} {recorded}, grading runs {name} {running}; regenerate with "
+              "'make expected' if results differ", file=sys.stderr)
     cases = []
     for case_id in meta["case_order"]:
         specs = meta["cases"][case_id]

@@ -146,3 +146,76 @@ def test_broken_file_gets_its_score_and_a_one_line_reason(graded, student_id):
 def test_submissions_are_byte_identical_after_grading(graded):
     _, _, before, after, _ = graded
     assert before == after and len(before) > len(ENTRIES)
+
+
+def _given_lines():
+    """Lines of the helper modules students receive: not secret even where graders/ has them too."""
+    from graders.notebook import SOURCE_DIR
+
+    lines = set()
+    for name in os.listdir(SOURCE_DIR):
+        if name.endswith(".py"):
+            with open(os.path.join(SOURCE_DIR, name), encoding="utf-8") as handle:
+                lines.update(line.strip() for line in handle)
+    return lines
+
+
+def _hidden_strings():
+    """Strings whose presence in a student-facing file would leak: markers, grader code, hidden numbers."""
+    from graders.grading import expected_cases
+    from graders.plain import flatten
+
+    strings = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "graders.in_kernel", "BEGIN SOLUTION"}
+    graders_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "graders")
+    for name in os.listdir(graders_dir):
+        if name.endswith(".py"):
+            with open(os.path.join(graders_dir, name), encoding="utf-8") as handle:
+                strings.update(line.strip() for line in handle
+                               if len(line.strip()) >= 40 and any(mark in line for mark in ("(", " = ", "return")))
+    strings -= _given_lines()
+    for function_name in GRADED_FUNCTIONS:
+        for case_id, arguments, expected, _ in expected_cases(function_name):
+            if case_id == "public":
+                continue
+            arrays, _ = flatten((arguments, expected), "case")
+            for array in arrays.values():
+                strings.update(f"{value:.8f}" for value in array.ravel().astype(float) if abs(value) >= 1e-3)
+    return strings
+
+
+def _student_facing_texts(course):
+    for folder in ("feedback", "autograded", "release"):
+        for root, _, files in os.walk(os.path.join(course, folder)):
+            for name in files:
+                if name.endswith((".html", ".ipynb", ".py", ".txt")):
+                    with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                        yield os.path.relpath(os.path.join(root, name), course), handle.read()
+
+
+def test_no_student_facing_artifact_leaks_hidden_material(graded):
+    import subprocess
+    import sys
+
+    course, _, _, _, stdout = graded
+    texts = dict(_student_facing_texts(course))
+    texts["make autograde output"] = stdout
+    for student_id in ("mutants-cost_lambda_over_m", "hostile-rigged_equality_objects"):
+        path = os.path.join(course, "submitted", student_id, ASSIGNMENT, "Regularization.ipynb")
+        validation = subprocess.run([sys.executable, "-m", "graders.validate", path], capture_output=True, text=True)
+        texts["validate " + student_id] = validation.stdout + validation.stderr
+    assert sum(name.endswith(".html") for name in texts) >= len(ENTRIES)
+    hidden = _hidden_strings()
+    assert len(hidden) > 1000
+    for name, text in texts.items():
+        leaked = [string for string in hidden if string in text]
+        assert not leaked, f"{name} leaks {leaked[:3]}"
+
+
+def test_a_library_version_mismatch_is_reported(released_course):
+    from graders.npzfile import load_npz, save_npz
+
+    path = os.path.join(released_course, "graders", "expected", "compute_cost_with_regularization.npz")
+    arrays, meta = load_npz(path)
+    save_npz(path, arrays, {**meta, "versions": {**meta["versions"], "numpy": "0.0.0"}})
+    result = make(released_course, "autograde")
+    assert "made with numpy 0.0.0, grading runs numpy" in result.stderr
