@@ -5,24 +5,13 @@ Each autograded test cell of the notebook calls :func:`grade`. It raises an
 so nbgrader scores the cell 0; otherwise the cell scores its full points.
 """
 import copy
-import os
 import warnings
 
 import numpy as np
 
 from graders.checks import judge
-from graders.notebook import ROOT
-from graders.npzfile import load_npz
+from graders.grading import expected_cases
 from graders.plain import flatten, unflatten
-
-EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
-
-
-def load_cases(function_name):
-    """``[(case_id, arguments, expected_output)]`` of one function, from its .npz file."""
-    arrays, meta = load_npz(os.path.join(EXPECTED_DIR, function_name + ".npz"))
-    return [(case_id, unflatten(arrays, meta["cases"][case_id]["arguments"]),
-             unflatten(arrays, meta["cases"][case_id]["expected"])) for case_id in meta["case_order"]]
 
 
 def to_plain(value):
@@ -48,7 +37,7 @@ def grade(function_name, namespace):
     function = namespace.get(function_name)
     if not callable(function):
         raise AssertionError(f"{function_name} is not defined: run the cell that defines it")
-    for case_id, arguments, expected in load_cases(function_name):
+    for case_id, arguments, expected, _ in expected_cases(function_name):
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             try:

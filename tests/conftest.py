@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from graders.notebook import ROOT
+from graders.notebook import ROOT, SOURCE_DIR
 
 REFERENCE_DIR = os.path.join(os.path.dirname(ROOT), "shared", "reference")
 COURSE_FILES = ("source", "graders", "data", "nbgrader_config.py", "Makefile", "requirements.txt")
@@ -49,3 +49,13 @@ def reference_file(name):
     if not os.path.exists(path):
         pytest.skip(f"reference material {path} is not present")
     return path
+
+
+def given_lines():
+    """Stripped lines of the helper modules students receive: not secret wherever else they appear."""
+    lines = set()
+    for name in os.listdir(SOURCE_DIR):
+        if name.endswith(".py"):
+            with open(os.path.join(SOURCE_DIR, name), encoding="utf-8") as handle:
+                lines.update(line.strip() for line in handle)
+    return lines

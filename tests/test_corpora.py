@@ -17,7 +17,7 @@ from nbgrader.api import Gradebook
 
 from graders.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
-from tests.conftest import make
+from tests.conftest import given_lines, make
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
 
@@ -148,18 +148,6 @@ def test_submissions_are_byte_identical_after_grading(graded):
     assert before == after and len(before) > len(ENTRIES)
 
 
-def _given_lines():
-    """Lines of the helper modules students receive: not secret even where graders/ has them too."""
-    from graders.notebook import SOURCE_DIR
-
-    lines = set()
-    for name in os.listdir(SOURCE_DIR):
-        if name.endswith(".py"):
-            with open(os.path.join(SOURCE_DIR, name), encoding="utf-8") as handle:
-                lines.update(line.strip() for line in handle)
-    return lines
-
-
 def _hidden_strings():
     """Strings whose presence in a student-facing file would leak: markers, grader code, hidden numbers."""
     from graders.grading import expected_cases
@@ -172,7 +160,7 @@ def _hidden_strings():
             with open(os.path.join(graders_dir, name), encoding="utf-8") as handle:
                 strings.update(line.strip() for line in handle
                                if len(line.strip()) >= 40 and any(mark in line for mark in ("(", " = ", "return")))
-    strings -= _given_lines()
+    strings -= given_lines()
     for function_name in GRADED_FUNCTIONS:
         for case_id, arguments, expected, _ in expected_cases(function_name):
             if case_id == "public":

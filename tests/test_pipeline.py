@@ -59,3 +59,16 @@ def test_grades_csv_and_feedback_are_written(graded_course):
 def test_untouched_release_is_graded_without_error(graded_course):
     autograded = os.path.join(graded_course, "autograded", "sample_untouched", ASSIGNMENT, "Regularization.ipynb")
     assert os.path.exists(autograded)
+
+
+@pytest.mark.parametrize("student_id", sorted(SAMPLES))
+def test_bundled_samples_match_the_current_release(student_id):
+    import nbformat
+
+    from graders.notebook import ROOT
+
+    path = os.path.join(ROOT, "submitted", student_id, ASSIGNMENT, "Regularization.ipynb")
+    solutions = reference_solutions()
+    expected = make_submission({name: solutions[name] for name in SAMPLES[student_id]})
+    assert [c.source for c in nbformat.read(path, 4).cells] == [c.source for c in expected.cells], \
+        "stale sample: run python -m tests.notebooks"

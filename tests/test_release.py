@@ -5,20 +5,11 @@ import re
 import nbformat
 import pytest
 
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, SOURCE_DIR, grade_id, read_source_notebook
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, read_source_notebook
+from tests.conftest import given_lines
 from tests.notebooks import SOLUTION_MARKER
 
 HIDDEN_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "graders")
-
-
-def given_lines():
-    """Lines of the helper modules that students receive anyway."""
-    lines = set()
-    for name in os.listdir(SOURCE_DIR):
-        if name.endswith(".py"):
-            with open(os.path.join(SOURCE_DIR, name), encoding="utf-8") as handle:
-                lines.update(line.strip() for line in handle)
-    return lines
 
 
 def solution_lines():
