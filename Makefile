@@ -45,11 +45,8 @@ release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 autograde: venv
-	$(PY) -m graders.intake
-	$(PY) -m graders.batch $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	$(PY) -m graders.batch --intake-first $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
-	mkdir -p $(REPORTS)
-	$(NBGRADER) export --to $(REPORTS)/nbgrader_grades.csv --log-level=WARN
 	$(PY) -m graders.reports --out $(REPORTS)
 
 feedback: venv
@@ -83,6 +80,7 @@ test: venv browser
 BENCH_SIZES ?= 10 100 1000
 bench: venv
 	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
+	$(PY) bench/hostile.py
 
 clean:
 	rm -rf autograded/*/ feedback $(REPORTS) gradebook.db

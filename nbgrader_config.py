@@ -13,11 +13,12 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Dedu
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 from graders.nbgrader_plugin import SandboxedGrading  # noqa: E402
+from graders.notebook import gradebook_url  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.course_id = "regularization"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "gradebook.db")
+c.CourseDirectory.db_url = gradebook_url(ROOT)
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True

@@ -8,7 +8,8 @@ the grader version. ``nbgrader autograde`` then runs as the single writer of
 the gradebook; its sandboxed-grading step finds each verdict in the cache.
 A submission whose cells and grader are unchanged is never run again.
 
-Usage: ``python -m graders.batch [--jobs N] [--scheduler tcp://host:8786]``
+Usage: ``python -m graders.batch [--intake-first] [--jobs N] [--scheduler tcp://host:8786]``
+(``--intake-first`` runs :mod:`graders.intake` on ``submitted/`` in the same process first).
 """
 import argparse
 import dataclasses
@@ -22,11 +23,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import nbformat
 
 from graders.grading import Verdict, grade_notebook
-from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR
+from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR, SOURCE_NOTEBOOK
 from graders.sandbox import definition_cells
 
 CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
-GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "grading.py", "checks.py", "mistakes.py")
+GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "grading.py", "checks.py", "mistakes.py", "gradient_check.py",
+                "reference.py", "notebook.py")
 
 
 def grader_version():
@@ -35,7 +37,7 @@ def grader_version():
     paths = [os.path.join(ROOT, "graders", name) for name in GRADER_FILES]
     paths += sorted(glob.glob(os.path.join(ROOT, "graders", "stubs", "matplotlib", "*.py")))
     paths += sorted(glob.glob(os.path.join(ROOT, "graders", "expected", "*.npz")))
-    paths += sorted(glob.glob(os.path.join(SOURCE_DIR, "*.py")))
+    paths += sorted(glob.glob(os.path.join(SOURCE_DIR, "*.py"))) + [SOURCE_NOTEBOOK]
     for path in paths:
         digest.update(os.path.relpath(path, ROOT).encode())
         with open(path, "rb") as handle:
@@ -134,9 +136,14 @@ def prefetch(intake_dir, jobs=None, scheduler=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--intake", default=os.path.join(ROOT, "intake"))
+    parser.add_argument("--intake-first", action="store_true", help="read submitted/ into the intake folder first")
     parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
     parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
     args = parser.parse_args(argv)
+    if args.intake_first:
+        from graders.intake import run_intake
+
+        run_intake(os.path.join(ROOT, "submitted"), args.intake)
     graded = prefetch(args.intake, args.jobs, args.scheduler or None)
     print(f"graded {graded} new or changed submission(s); the others were cached")
 

@@ -12,6 +12,7 @@ from graders.plain import Opaque
 
 RTOL = 1e-7
 ATOL = 1e-10
+GRADIENT_CHECK_TOLERANCE = 1e-6
 GRADIENT_KEYS = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
 DROPOUT_CACHE_NAMES = ("Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3")
 
@@ -99,7 +100,29 @@ def _judge_gradients(actual, expected, arguments=None):
     if missing:
         raise Failed("keys", "the returned dict lacks the key(s) " + ", ".join(missing))
     for key in GRADIENT_KEYS:
-        _compare_array(key, actual[key], expected[key])
+        _check_array_form(key, actual[key], expected[key])
+    for key in GRADIENT_KEYS:
+        _compare_values(key, actual[key].astype(np.float64), expected[key].astype(np.float64))
+
+
+def _judge_l2_gradients(actual, expected, arguments):
+    """Form of the gradients, then the numerical gradient check, then the values."""
+    if isinstance(actual, dict) and all(key in actual for key in GRADIENT_KEYS):
+        for key in GRADIENT_KEYS:
+            _check_array_form(key, actual[key], expected[key])
+        _check_numerical_gradients(actual, arguments)
+    _judge_gradients(actual, expected)
+
+
+def _check_numerical_gradients(actual, arguments):
+    from graders.gradient_check import numerical_gradients, relative_difference
+
+    X, Y, cache, lambd = arguments
+    for key, numerical in numerical_gradients(X, Y, cache, lambd).items():
+        difference = relative_difference(actual[key].astype(np.float64), numerical)
+        if not difference < GRADIENT_CHECK_TOLERANCE:
+            raise Failed("gradient check", f"{key} is not the gradient of the L2-regularized cost: it differs "
+                         f"from the numerical gradient by a relative {difference:.2g}")
 
 
 def _judge_dropout_forward(actual, expected, arguments):
@@ -151,20 +174,24 @@ def _check_output_layer(named, A3):
 
 JUDGES = {
     "compute_cost_with_regularization": _judge_cost,
-    "backward_propagation_with_regularization": _judge_gradients,
+    "backward_propagation_with_regularization": _judge_l2_gradients,
     "forward_propagation_with_dropout": _judge_dropout_forward,
     "backward_propagation_with_dropout": _judge_dropout_backward,
 }
 
 
 def _compare_array(name, actual, expected):
+    _check_array_form(name, actual, expected)
+    _compare_values(name, actual.astype(np.float64), expected.astype(np.float64))
+
+
+def _check_array_form(name, actual, expected):
     if type(actual) is not np.ndarray:
         raise Failed("type", f"{name} is {_describe(actual)}; a numpy array is expected")
     if actual.shape != expected.shape:
         raise Failed("shape", f"{name} has shape {actual.shape}, expected {expected.shape}")
     if actual.dtype.kind not in "biuf":
         raise Failed("dtype", f"{name} has dtype {actual.dtype}; numbers are expected")
-    _compare_values(name, actual.astype(np.float64), expected.astype(np.float64))
 
 
 def _compare_mask(name, actual, expected):

@@ -17,6 +17,11 @@ GRADED_FUNCTIONS = (
 NON_DEFINITION_PREFIXES = ("run_", "public_test_", "test_")
 
 
+def gradebook_url(root=ROOT):
+    """The gradebook's database URL: ``GRADEBOOK_URL`` (e.g. a PostgreSQL URL) or SQLite in the course root."""
+    return os.environ.get("GRADEBOOK_URL") or "sqlite:///" + os.path.join(root, "gradebook.db")
+
+
 def grade_id(cell):
     """The nbgrader grade_id of a cell, or None."""
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")

@@ -17,9 +17,9 @@ import os
 import xml.etree.ElementTree as ElementTree
 
 import nbformat
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url
 
 NOTEBOOK = "Regularization"
 VERDICT_KEY = "regularization_verdict"
@@ -28,11 +28,11 @@ VERDICT_KEY = "regularization_verdict"
 def collect(root=ROOT):
     """Per-student records: ``[{"student", "total", "max", "functions": {name: {...}}}]`` sorted by id."""
     records = []
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gradebook:
+    with Gradebook(gradebook_url(root)) as gradebook:
         for student in sorted(gradebook.students, key=lambda s: s.id):
             try:
                 submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student.id)
-            except Exception:  # nbgrader raises MissingEntry for a student without this submission
+            except MissingEntry:
                 continue
             scores = {g.name[len("test_"):]: (g.score, g.max_score) for g in submission.grades}
             verdicts = _verdicts(root, student.id)

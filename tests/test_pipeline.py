@@ -37,6 +37,12 @@ def test_each_exercise_scores_exactly_its_points_when_correct(graded_course, stu
     assert total == sum(expected.values())
 
 
+def test_gradebook_points_are_the_notebooks(graded_course):
+    with Gradebook(f"sqlite:///{graded_course}/gradebook.db") as gradebook:
+        notebook = gradebook.find_submission_notebook("Regularization", ASSIGNMENT, "sample_correct")
+        assert {grade.name[len("test_"):]: grade.max_score for grade in notebook.grades} == POINTS
+
+
 def test_reference_gets_full_marks_and_untouched_release_zero(graded_course):
     assert scores(graded_course, "sample_correct")[1] == sum(POINTS.values()) > 0
     assert scores(graded_course, "sample_untouched")[1] == 0

@@ -1,0 +1,61 @@
+"""Numerical gradient check of the L2-regularized cost.
+
+The gradients returned by ``backward_propagation_with_regularization`` must be
+the derivatives of the regularized cost. Central differences of that cost
+(the reference cost on the helper's forward pass) give them independently of
+any backward pass.
+"""
+import numpy as np
+
+from graders.notebook import SOURCE_DIR
+from graders.reference import reference_function
+
+EPSILON = 1e-6
+PARAMETER_POSITIONS = {"W1": 2, "b1": 3, "W2": 6, "b2": 7, "W3": 10, "b3": 11}
+
+
+def numerical_gradients(X, Y, cache, lambd):
+    """``{"dW1": ..., "db1": ..., ..., "db3": ...}`` by central differences of the regularized cost.
+
+    Parameters
+    ----------
+    X, Y : numpy.ndarray
+    cache : tuple
+        The plain forward pass cache ``(Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3)``; only the
+        parameters are read from it.
+    lambd : float
+    """
+    import sys
+
+    if SOURCE_DIR not in sys.path:
+        sys.path.insert(0, SOURCE_DIR)
+    from reg_utils import forward_propagation
+
+    cost_function = reference_function("compute_cost_with_regularization")
+    parameters = {name: np.array(cache[position], dtype=np.float64)
+                  for name, position in PARAMETER_POSITIONS.items()}
+
+    def cost():
+        A3, _ = forward_propagation(X, parameters)
+        return cost_function(A3, Y, parameters, lambd)
+
+    gradients = {}
+    with np.errstate(all="ignore"):
+        for name, values in parameters.items():
+            gradient = np.zeros_like(values)
+            for index in np.ndindex(values.shape):
+                original = values[index]
+                values[index] = original + EPSILON
+                plus = cost()
+                values[index] = original - EPSILON
+                minus = cost()
+                values[index] = original
+                gradient[index] = (plus - minus) / (2 * EPSILON)
+            gradients["d" + name] = gradient
+    return gradients
+
+
+def relative_difference(actual, numerical):
+    """``|actual - numerical| / (|actual| + |numerical|)`` in the Euclidean norm (0 when both are 0)."""
+    denominator = np.linalg.norm(actual) + np.linalg.norm(numerical)
+    return float(np.linalg.norm(actual - numerical) / denominator) if denominator else 0.0
