@@ -4,7 +4,10 @@ Each submission runs in a fresh process under bubblewrap (``bwrap``): no
 network, its own PID namespace, only the Python installation and the files
 a student has (helpers and data) visible, the grader's files and the
 gradebook absent. Inside, the worker drops to an unprivileged user with
-limits on memory, CPU time, file size and processes. The parent kills the
+limits on memory, CPU time, file size and processes. The user id is unique
+to the grading process (a base plus its pid), so the process limit of one
+submission (a fork bomb) never counts against another graded at the same
+time. The parent kills the
 whole process group at the wall-clock limit. If the process dies, the step
 that killed it (a cell, or a graded function) is left out and the rest is run
 again, so one ``os._exit`` costs only what it broke.
@@ -25,12 +28,12 @@ from graders.plain import unflatten
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
-SANDBOX_UID = 65534
+SANDBOX_UID_BASE = 100000
 LIMITS = {
     "RLIMIT_AS": 3 * 1024 ** 3,
     "RLIMIT_CPU": 120,
     "RLIMIT_FSIZE": 64 * 1024 ** 2,
-    "RLIMIT_NPROC": 512,
+    "RLIMIT_NPROC": 64,
     "RLIMIT_CORE": 0,
 }
 SECONDS_PER_CELL = 30.0
@@ -107,6 +110,11 @@ def copy_student_files(destination):
             shutil.copy(path, destination)
 
 
+def sandbox_uid():
+    """The unprivileged user id of this grading process's sandbox: no two concurrent sandboxes share it."""
+    return SANDBOX_UID_BASE + os.getpid()
+
+
 def prepare_workdir(cells, cases, arguments, limits):
     """A fresh folder holding the student's files, the worker and the job; owned by the sandbox user."""
     workdir = tempfile.mkdtemp(prefix="grading-")
@@ -117,15 +125,16 @@ def prepare_workdir(cells, cases, arguments, limits):
     shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(workdir, "_worker", "stubs"),
                     ignore=shutil.ignore_patterns("__pycache__"))
     np.savez(os.path.join(workdir, "arguments.npz"), **arguments)
-    job = {"cells": cells, "cases": cases, "limits": limits,
+    uid = sandbox_uid()
+    job = {"cells": cells, "cases": cases, "limits": limits, "uid": uid,
            "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL}
     with open(os.path.join(workdir, "job.json"), "w", encoding="utf-8") as handle:
         json.dump(job, handle)
     if os.getuid() == 0:
         for folder, _, files in os.walk(workdir):
-            os.chown(folder, SANDBOX_UID, SANDBOX_UID)
+            os.chown(folder, uid, uid)
             for name in files:
-                os.chown(os.path.join(folder, name), SANDBOX_UID, SANDBOX_UID)
+                os.chown(os.path.join(folder, name), uid, uid)
     return workdir
 
 

@@ -20,17 +20,14 @@ import numpy as np
 
 from plain import flatten, unflatten
 
-SANDBOX_UID = 65534
-
-
-def drop_privileges(limits):
-    """Apply the resource limits and become the unprivileged user (when started as root)."""
+def drop_privileges(limits, uid):
+    """Apply the resource limits and become the unprivileged user ``uid`` (when started as root)."""
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), (value, value))
     if os.getuid() == 0:
         os.setgroups([])
-        os.setgid(SANDBOX_UID)
-        os.setuid(SANDBOX_UID)
+        os.setgid(uid)
+        os.setuid(uid)
 
 
 class CellTimeout(BaseException):
@@ -163,21 +160,30 @@ def grade_functions(job, namespace, arguments_arrays):
     return records, arrays
 
 
+def write_results(records, arrays, arrays_path, results_path):
+    """Write the results atomically: the grader never reads a half-written file."""
+    np.savez(arrays_path + ".tmp.npz", **arrays)
+    os.replace(arrays_path + ".tmp.npz", arrays_path)
+    with open(results_path + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(records, handle)
+    os.replace(results_path + ".tmp", results_path)
+
+
 def main():
+    worker_pid = os.getpid()
     with open("job.json", encoding="utf-8") as handle:
         job = json.load(handle)
     with np.load("arguments.npz", allow_pickle=False) as stored:
         arguments_arrays = {key: stored[key] for key in stored.files}
     results_path = os.path.abspath("results.json")
     arrays_path = os.path.abspath("results.npz")
-    drop_privileges({name: int(value) for name, value in job["limits"].items()})
+    drop_privileges({name: int(value) for name, value in job["limits"].items()}, int(job["uid"]))
     sys.path[:0] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs"), os.getcwd()]
     namespace = {"__name__": "__main__"}
     cell_errors = execute_cells(job["cells"], namespace, job["seconds_per_cell"])
     records, arrays = grade_functions(job, namespace, arguments_arrays)
-    np.savez(arrays_path, **arrays)
-    with open(results_path, "w", encoding="utf-8") as handle:
-        json.dump({"cell_errors": cell_errors, "functions": records}, handle)
+    if os.getpid() == worker_pid:  # processes forked by the student's code do not report
+        write_results({"cell_errors": cell_errors, "functions": records}, arrays, arrays_path, results_path)
 
 
 if __name__ == "__main__":
