@@ -46,7 +46,8 @@ release: venv
 
 autograde: venv
 	$(PY) -m graders.batch --intake-first $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
-	$(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN
+	@if [ -n "$$(ls -A intake)" ]; then set -x; $(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN; \
+	else echo "the gradebook is up to date: nothing to record"; fi
 	$(PY) -m graders.reports --out $(REPORTS)
 
 feedback: venv

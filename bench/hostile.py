@@ -8,8 +8,8 @@ points of the functions the entry really implements.
 Stock nbgrader runs student code with the grader's own rights, and some
 entries kill every process they can signal or fork without bound. So the
 stock side grades one student per ``nbgrader autograde --student`` run, as an
-unprivileged user with a process limit (this needs root; without it the
-stock column is left out): an entry can only wreck its own run, and the
+unprivileged user with a process limit in its own PID namespace (this
+needs root and bubblewrap; without root the stock column is left out): an entry can only wreck its own run, and the
 gradebook stays shared, as it is in a real course.
 
 Usage: ``python bench/hostile.py``
@@ -46,8 +46,32 @@ def write_corpus(course, release):
     return students
 
 
+def confinement():
+    """A command prefix: own PID namespace, user ``nobody``, at most 256 processes, the rest of the host as is."""
+    base = os.path.realpath(sys.base_prefix)
+    hidden = next((parent for parent in parents(base) if not os.stat(parent).st_mode & 0o001), None)
+    reach_python = []
+    if hidden:
+        reach_python = ["--perms", "0755", "--tmpfs", hidden]
+        for folder in parents(base)[parents(base).index(hidden) + 1:]:
+            reach_python += ["--perms", "0755", "--dir", folder]
+        reach_python += ["--ro-bind", base, base]
+    return ["bwrap", "--bind", "/", "/", *reach_python, "--unshare-pid", "--proc", "/proc", "--dev-bind", "/dev", "/dev",
+            "--die-with-parent", "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+            "prlimit", "--nproc=256"]
+
+
+def parents(path):
+    """The folders above ``path``, outermost first."""
+    folders = []
+    while os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+        folders.insert(0, path)
+    return folders[1:]
+
+
 def run_stock_confined(parent, course, students):
-    """Stock ``nbgrader autograde``, one student per run, as ``nobody`` with at most 256 processes."""
+    """Stock ``nbgrader autograde``, one student per run, confined by :func:`confinement`."""
     subprocess.run([sys.executable, "-m", "graders.intake"], cwd=course, check=True, capture_output=True)
     os.chmod(parent, 0o755)
     for folder, _, files in os.walk(course):
@@ -56,9 +80,8 @@ def run_stock_confined(parent, course, students):
             os.chown(os.path.join(folder, name), NOBODY, NOBODY)
     env = {**os.environ, "NBGRADER_STOCK_EXECUTE": "1", "PYTHONPATH": course, "HOME": course,
            "PATH": os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"]}
-    confine = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "prlimit", "--nproc=256"]
     for student in students:
-        subprocess.run([*confine, os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force",
+        subprocess.run([*confinement(), os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force",
                         "--student", student], cwd=course, env=env, capture_output=True, timeout=900)
     return {student: stock_score(course, student) for student in students}
 

@@ -9,7 +9,8 @@ the gradebook; its sandboxed-grading step finds each verdict in the cache.
 A submission whose cells and grader are unchanged is never run again.
 
 Usage: ``python -m graders.batch [--intake-first] [--jobs N] [--scheduler tcp://host:8786]``
-(``--intake-first`` runs :mod:`graders.intake` on ``submitted/`` in the same process first).
+(``--intake-first`` runs :mod:`graders.intake` on ``submitted/`` in the same process first, queueing
+only the students whose autograded record is not up to date).
 """
 import argparse
 import dataclasses
@@ -143,9 +144,10 @@ def main(argv=None):
     if args.intake_first:
         from graders.intake import run_intake
 
-        run_intake(os.path.join(ROOT, "submitted"), args.intake)
+        queued = run_intake(os.path.join(ROOT, "submitted"), args.intake, os.path.join(ROOT, "autograded"))
+        print(f"{queued} submission(s) new or changed since they were recorded")
     graded = prefetch(args.intake, args.jobs, args.scheduler or None)
-    print(f"graded {graded} new or changed submission(s); the others were cached")
+    print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
 
 
 if __name__ == "__main__":

@@ -12,17 +12,21 @@ Usage: ``python -m graders.intake [--submitted DIR] [--intake DIR]``
 """
 import argparse
 import copy
+import hashlib
+import json
 import os
 import shutil
 
 import nbformat
 
-from graders.notebook import ASSIGNMENT, ROOT, grade_id
+from graders.notebook import ASSIGNMENT, ROOT, grade_id, gradebook_url
 
 NOTEBOOK_NAME = "Regularization.ipynb"
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 INTAKE_KEY = "regularization_intake"
+RECORD_INPUTS = (os.path.join(ROOT, "nbgrader_config.py"), RELEASE_NOTEBOOK,
+                 *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "nbgrader_plugin.py", "reports.py")))
 
 
 class UnreadableSubmission(Exception):
@@ -106,26 +110,86 @@ def intake_submission(folder, release):
     return notebook, notes
 
 
-def run_intake(submitted_dir, intake_dir):
-    """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``."""
-    release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
-    shutil.rmtree(intake_dir, ignore_errors=True)
-    problems = 0
-    for student_id in sorted(os.listdir(submitted_dir)):
-        folder = os.path.join(submitted_dir, student_id, ASSIGNMENT)
-        if not os.path.isdir(folder):
+def intake_digest(notebook, timestamp, version):
+    """Digest of everything an autograded record depends on: notebook, timestamp, grader, configuration."""
+    digest = hashlib.sha256()
+    for path in RECORD_INPUTS:
+        with open(path, "rb") as handle:
+            digest.update(hashlib.sha256(handle.read()).digest())
+    for part in (version, timestamp or "", nbformat.writes(notebook)):
+        digest.update(hashlib.sha256(part.encode()).digest())
+    return digest.hexdigest()
+
+
+def recorded_digests(autograded_dir, students):
+    """``{student: digest}`` of the autograded notebooks the gradebook holds a submission for."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    try:
+        with Gradebook(gradebook_url()) as gradebook:
+            in_gradebook = {submission.student.id for submission in gradebook.find_assignment(ASSIGNMENT).submissions}
+    except MissingEntry:
+        return {}
+    digests = {}
+    for student_id in set(students) & in_gradebook:
+        try:
+            with open(os.path.join(autograded_dir, student_id, ASSIGNMENT, NOTEBOOK_NAME), encoding="utf-8") as handle:
+                digests[student_id] = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
+        except (OSError, ValueError, KeyError, TypeError):
             continue
+    return digests
+
+
+def _read_timestamp(folder):
+    try:
+        with open(os.path.join(folder, "timestamp.txt"), encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def run_intake(submitted_dir, intake_dir, autograded_dir=None):
+    """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
+
+    Parameters
+    ----------
+    submitted_dir, intake_dir : str
+        Where submissions are read from, and the queue written for ``nbgrader autograde``.
+    autograded_dir : str, optional
+        When given, students whose record there and in the gradebook is up to date are left out.
+
+    Returns
+    -------
+    int
+        How many students were queued.
+    """
+    from graders.batch import grader_version
+
+    release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
+    version = grader_version()
+    shutil.rmtree(intake_dir, ignore_errors=True)
+    students = sorted(name for name in os.listdir(submitted_dir)
+                      if os.path.isdir(os.path.join(submitted_dir, name, ASSIGNMENT)))
+    recorded = recorded_digests(autograded_dir, students) if autograded_dir else {}
+    queued = 0
+    for student_id in students:
+        folder = os.path.join(submitted_dir, student_id, ASSIGNMENT)
         notebook, notes = intake_submission(folder, release)
+        for note in notes:
+            print(f"{os.path.join(folder, NOTEBOOK_NAME)}: {note}")
+        timestamp = _read_timestamp(folder)
+        digest = intake_digest(notebook, timestamp, version)
+        if recorded.get(student_id) == digest:
+            continue
+        notebook.metadata[INTAKE_KEY]["digest"] = digest
         target = os.path.join(intake_dir, student_id, ASSIGNMENT)
         os.makedirs(target)
         nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
-        timestamp = os.path.join(folder, "timestamp.txt")
-        if os.path.isfile(timestamp):
-            shutil.copy(timestamp, target)
-        for note in notes:
-            print(f"{os.path.join(folder, NOTEBOOK_NAME)}: {note}")
-        problems += bool(notes)
-    return problems
+        if timestamp is not None:
+            shutil.copy(os.path.join(folder, "timestamp.txt"), target)
+        queued += 1
+    os.makedirs(intake_dir, exist_ok=True)
+    return queued
 
 
 def main(argv=None):
