@@ -6,14 +6,21 @@ get stock nbgrader behaviour (used by the benchmark for comparison).
 """
 import os
 import sys
+import warnings
+
+from sqlalchemy.exc import SAWarning
 
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, IgnorePattern,
-                                    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+                                    LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
-from graders.nbgrader_plugin import SandboxedGrading  # noqa: E402
+from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading  # noqa: E402
 from graders.notebook import gradebook_url  # noqa: E402
+
+# nbgrader 0.9 with SQLAlchemy 2 warns of its own session handling on every new submission; the gradebook is
+# written correctly (the tests read it back), so this one warning is silenced and no other.
+warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.root = ROOT
@@ -25,7 +32,8 @@ c.Execute.interrupt_on_timeout = True
 if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
     # The student's own outputs (plots of their model runs) are kept for the feedback; the outputs of the
     # autograded test cells are replaced by the verdicts, which alone decide the score.
-    c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+    c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteReleasedCells,
+                                          CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
 # submitted/ is read only by the intake (graders.intake), which writes the gradable copies nbgrader grades.

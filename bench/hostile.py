@@ -9,8 +9,10 @@ Stock nbgrader runs student code with the grader's own rights, and some
 entries kill every process they can signal or fork without bound. So the
 stock side grades one student per ``nbgrader autograde --student`` run, as an
 unprivileged user with a process limit in its own PID namespace (this
-needs root and bubblewrap; without root the stock column is left out): an entry can only wreck its own run, and the
-gradebook stays shared, as it is in a real course.
+needs root and bubblewrap; without root the stock columns are left out): an
+entry can only wreck its own run, and the gradebook stays shared, as it is in a
+real course. Each student's stock total is read right after their own run and
+again at the end, when every other notebook has run.
 
 Usage: ``python bench/hostile.py``
 """
@@ -80,10 +82,12 @@ def run_stock_confined(parent, course, students):
             os.chown(os.path.join(folder, name), NOBODY, NOBODY)
     env = {**os.environ, "NBGRADER_STOCK_EXECUTE": "1", "PYTHONPATH": course, "HOME": course,
            "PATH": os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"]}
+    own_run = {}
     for student in students:
         subprocess.run([*confinement(), os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force",
                         "--student", student], cwd=course, env=env, capture_output=True, timeout=900)
-    return {student: stock_score(course, student) for student in students}
+        own_run[student] = stock_score(course, student)
+    return own_run, {student: stock_score(course, student) for student in students}
 
 
 def stock_score(course, student):
@@ -106,14 +110,16 @@ def main():
         ours = scores(our_course, students)
         stock = run_stock_confined(parent, stock_course, students) if os.getuid() == 0 else None
         entries = load_entries("hostile")
-        print(f"{'hostile submission':<40} {'honest':>6} {'stock':>6} {'ours':>6}")
+        print(f"{'hostile submission':<40} {'honest':>6} {'stock':>6} {'stock*':>6} {'ours':>6}")
         for student in students:
             expected = getattr(entries[student], "EXPECTED_SCORES", {})
             honest = sum(expected.get(name, points[name]) for name in GRADED_FUNCTIONS)
-            stock_total = stock[student] if stock else "n/a"
-            print(f"{student:<40} {honest:>6g} {stock_total:>6} {sum(ours[student].values()):>6g}")
+            own_run, end_of_batch = (stock[0][student], stock[1][student]) if stock else ("n/a", "n/a")
+            print(f"{student:<40} {honest:>6g} {own_run:>6} {end_of_batch:>6} {sum(ours[student].values()):>6g}")
+        print("stock: the total right after the student's own run; stock*: the same total once the whole "
+              "class is graded (other students' notebooks ran in between); ours: after make autograde")
         if stock is None:
-            print("stock column not measured: confining stock nbgrader to an unprivileged user needs root")
+            print("stock columns not measured: confining stock nbgrader to an unprivileged user needs root")
     finally:
         shutil.rmtree(parent, ignore_errors=True)
 

@@ -10,7 +10,8 @@ cell is removed from the autograded notebook, which feedback is made from.
 """
 import re
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.api import MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 from nbformat.v4 import new_output
 
 from graders.batch import cached_grade
@@ -53,6 +54,28 @@ class SandboxedGrading(NbGraderPreprocessor):
             else:
                 cell.outputs = [_error_output("GradingFailure", verdict.message)]
         return nb, resources
+
+
+class OverwriteReleasedCells(OverwriteCells):
+    """nbgrader's ``OverwriteCells``, silent about the hidden tests the release itself left out.
+
+    Stock nbgrader warns that the checksum of every test cell with hidden tests "has changed",
+    for every student; here a warning means the student really edited a locked cell.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        source = self._source(grade_id(cell))
+        if source is not None and cell.cell_type == "code" and cell.source == HIDDEN_TESTS.sub("", source):
+            cell.source = source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def _source(self, name):
+        if name is None:
+            return None
+        try:
+            return self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source
+        except MissingEntry:
+            return None
 
 
 def _error_output(ename, message):

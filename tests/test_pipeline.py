@@ -13,13 +13,17 @@ POINTS = points_by_function(read_source_notebook())
 
 
 @pytest.fixture(scope="module")
-def graded_course(released_course):
+def autograde_run(released_course):
     release = read_release()
     solutions = reference_solutions()
     for student_id, correct in SAMPLES.items():
         notebook = make_submission({name: solutions[name] for name in correct}, release=release)
         write_submission(notebook, released_course, student_id)
-    make(released_course, "autograde", "feedback")
+    return make(released_course, "autograde", "feedback")
+
+
+@pytest.fixture(scope="module")
+def graded_course(autograde_run, released_course):
     return released_course
 
 
@@ -60,6 +64,12 @@ def test_grades_csv_and_feedback_are_written(graded_course):
         page = os.path.join(graded_course, "feedback", student_id, ASSIGNMENT, "Regularization.html")
         with open(page, encoding="utf-8") as handle:
             assert "Regularization" in handle.read()
+
+
+def test_untouched_test_cells_raise_no_warning(autograde_run):
+    # the hidden tests the release left out are not a change made by the student
+    assert "has changed!" not in autograde_run.stdout + autograde_run.stderr
+    assert [line for line in autograde_run.stderr.splitlines() if "WARNING" in line or "Warning" in line] == []
 
 
 def test_untouched_release_is_graded_without_error(graded_course):
