@@ -110,13 +110,19 @@ def intake_submission(folder, release):
     return notebook, notes
 
 
-def intake_digest(notebook, timestamp, version):
-    """Digest of everything an autograded record depends on: notebook, timestamp, grader, configuration."""
-    digest = hashlib.sha256()
+def course_digest(version):
+    """Digest of what every autograded record depends on: the grader version, the configuration, the release."""
+    digest = hashlib.sha256(version.encode())
     for path in RECORD_INPUTS:
         with open(path, "rb") as handle:
             digest.update(hashlib.sha256(handle.read()).digest())
-    for part in (version, timestamp or "", nbformat.writes(notebook)):
+    return digest.hexdigest()
+
+
+def intake_digest(notebook, timestamp, course):
+    """Digest of one student's record: the gradable notebook, the timestamp and the :func:`course_digest`."""
+    digest = hashlib.sha256(course.encode())
+    for part in (timestamp or "", nbformat.writes(notebook)):
         digest.update(hashlib.sha256(part.encode()).digest())
     return digest.hexdigest()
 
@@ -166,7 +172,7 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None):
     from graders.batch import grader_version
 
     release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
-    version = grader_version()
+    course = course_digest(grader_version())
     shutil.rmtree(intake_dir, ignore_errors=True)
     students = sorted(name for name in os.listdir(submitted_dir)
                       if os.path.isdir(os.path.join(submitted_dir, name, ASSIGNMENT)))
@@ -178,7 +184,7 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None):
         for note in notes:
             print(f"{os.path.join(folder, NOTEBOOK_NAME)}: {note}")
         timestamp = _read_timestamp(folder)
-        digest = intake_digest(notebook, timestamp, version)
+        digest = intake_digest(notebook, timestamp, course)
         if recorded.get(student_id) == digest:
             continue
         notebook.metadata[INTAKE_KEY]["digest"] = digest
