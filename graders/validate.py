@@ -12,6 +12,7 @@ cannot be read. Usage: ``python -m graders.validate NOTEBOOK``
 """
 import argparse
 import copy
+import os
 import sys
 import tempfile
 
@@ -35,11 +36,14 @@ def run_visible_tests(notebook, timeout=120):
 
 def _execute(notebook, folder, timeout):
     from nbclient import NotebookClient
+    from traitlets.config import Config
 
     runnable = copy.deepcopy(notebook)
     runnable.cells = [cell for cell in runnable.cells
                       if not (grade_id(cell) or "").startswith(("run_", "test_"))]
-    client = NotebookClient(runnable, timeout=timeout, kernel_name="python3", allow_errors=True,
+    # local sockets in the temporary folder: no TCP port is opened for the student's kernel
+    sockets = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
+    client = NotebookClient(runnable, config=sockets, timeout=timeout, kernel_name="python3", allow_errors=True,
                             resources={"metadata": {"path": folder}})
     client.execute()
     failures = []

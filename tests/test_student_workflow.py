@@ -53,6 +53,7 @@ def test_validate_passes_a_correct_notebook_without_revealing_hidden_cases(tmp_p
     result = _validate(path)
     assert result.returncode == 0, result.stdout
     assert result.stdout.count("PASS") == 4 and "every cell ran without error" in result.stdout
+    assert "WARNING" not in result.stderr  # e.g. the kernel's warning about unencrypted TCP sockets
     for hidden_case in ("wide_layers", "one_example", "many_examples", "half_dropped", "equal_widths"):
         assert hidden_case not in result.stdout
 
