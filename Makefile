@@ -17,18 +17,20 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: all venv sandbox browser data expected release autograde feedback grades reports validate submit test bench clean
+.PHONY: all venv sandbox browser database data expected release autograde feedback grades reports validate submit test bench clean
 
 all: release autograde grades
 
 venv: $(VENV)/.installed sandbox
 
+# $(call apt_install,PACKAGE): install a Debian package, as root or with password-less sudo.
+apt_install = if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
+	else echo "Makefile: $(1) is missing: install it with 'sudo apt-get install $(1)'" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null
+
 # The grader runs student code under bubblewrap; install it when missing (as root, or with password-less sudo).
 sandbox:
-	@command -v bwrap >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
-	  else echo "Makefile: bubblewrap (bwrap) is missing: install it with 'sudo apt-get install bubblewrap'" >&2; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null; }
+	@command -v bwrap >/dev/null 2>&1 || { $(call apt_install,bubblewrap); }
 
 # requirements.txt pins every package the project needs, dependencies included: it is installed as it is.
 $(VENV)/.installed: requirements.txt
@@ -71,12 +73,13 @@ grades: venv
 
 # The feedback test renders pages in headless Chromium; install it when missing (as root or with sudo).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO=sudo; \
-	  else echo "Makefile: chromium is missing: install it with 'sudo apt-get install chromium'" >&2; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { $(call apt_install,chromium); }
 
-test: venv browser
+# PostgreSQL, for the test of a gradebook on a database server (GRADEBOOK_URL); install it when missing.
+database:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { $(call apt_install,postgresql); }
+
+test: venv browser database
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 BENCH_SIZES ?= 10 100 1000

@@ -26,7 +26,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 
 from graders.notebook import ASSIGNMENT  # noqa: E402
 from tests.conftest import copy_course  # noqa: E402
-from tests.corpus import load_entries  # noqa: E402
+from tests.corpus import entry_solutions, load_entries  # noqa: E402
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission  # noqa: E402
 
 VENV = os.path.dirname(os.path.dirname(sys.executable))
@@ -46,7 +46,7 @@ def submission_mix():
            ("raises", {**solutions, "compute_cost_with_regularization":
                        "def compute_cost_with_regularization(A3, Y, parameters, lambd):\n    return 1 / 0"})]
     for name, entry in load_entries("mutants").items():
-        mix.append(("mutant " + name, {**solutions, **{k: v.strip("\n") for k, v in entry.SOLUTIONS.items()}}))
+        mix.append(("mutant " + name, entry_solutions(entry, solutions)))
     return mix
 
 

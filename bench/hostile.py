@@ -30,7 +30,7 @@ from bench import VENV, new_course, scores  # noqa: E402
 from nbgrader.api import MissingEntry  # noqa: E402
 
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, points_by_function, read_source_notebook  # noqa: E402
-from tests.corpus import load_entries  # noqa: E402
+from tests.corpus import entry_solutions, load_entries  # noqa: E402
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission  # noqa: E402
 
 
@@ -41,8 +41,8 @@ def write_corpus(course, release):
     solutions = reference_solutions()
     students = []
     for name, entry in load_entries("hostile").items():
-        notebook = make_submission({**solutions, **{k: v.strip("\n") for k, v in entry.SOLUTIONS.items()}},
-                                   getattr(entry, "EXTRA_CELLS", ()), release=release)
+        notebook = make_submission(entry_solutions(entry, solutions), getattr(entry, "EXTRA_CELLS", ()),
+                                   release=release)
         write_submission(notebook, course, name)
         students.append(name)
     return students

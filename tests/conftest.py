@@ -1,12 +1,13 @@
 """Shared fixtures: a throw-away copy of the course in which the real commands run."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 
 import pytest
 
-from graders.notebook import ROOT, SOURCE_DIR
+from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR
 
 REFERENCE_DIR = os.path.join(os.path.dirname(ROOT), "shared", "reference")
 COURSE_FILES = ("source", "graders", "data", "nbgrader_config.py", "Makefile", "requirements.txt")
@@ -59,3 +60,19 @@ def given_lines():
             with open(os.path.join(SOURCE_DIR, name), encoding="utf-8") as handle:
                 lines.update(line.strip() for line in handle)
     return lines
+
+
+def free_port():
+    """A TCP port on loopback that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def gradebook_scores(url):
+    """``{(student, grade cell): score}`` of every submission in the gradebook at ``url``."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url) as gradebook:
+        return {(student.id, grade.name): grade.score for student in gradebook.students
+                for grade in gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student.id).grades}

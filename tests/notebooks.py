@@ -68,6 +68,21 @@ def write_submission(notebook, course_root, student_id):
     return path
 
 
+def write_class(course_root, mutants=6):
+    """Write the bundled samples and the first ``mutants`` entries of the mutant corpus; return the student ids."""
+    from tests.corpus import entry_solutions, load_entries
+
+    write_samples(course_root)
+    students = list(SAMPLES)
+    solutions = reference_solutions()
+    release = read_release()
+    for name, entry in list(load_entries("mutants").items())[:mutants]:
+        notebook = make_submission(entry_solutions(entry, solutions), release=release)
+        write_submission(notebook, course_root, "mutant-" + name)
+        students.append("mutant-" + name)
+    return students
+
+
 def write_samples(course_root=ROOT):
     """Write the bundled samples: fully correct, partially correct and the untouched release."""
     solutions = reference_solutions()

@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook
 from graders.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
 from tests.conftest import given_lines, make
-from tests.corpus import load_entries
+from tests.corpus import entry_solutions, load_entries
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
 
 POINTS = points_by_function(read_source_notebook())
@@ -79,9 +79,8 @@ def graded(released_course):
     release = read_release()
     solutions = reference_solutions()
     for student_id, entry in ENTRIES.items():
-        student_solutions = dict(solutions)
-        student_solutions.update({name: source.strip("\n") for name, source in entry.SOLUTIONS.items()})
-        notebook = make_submission(student_solutions, getattr(entry, "EXTRA_CELLS", ()), release=release)
+        notebook = make_submission(entry_solutions(entry, solutions), getattr(entry, "EXTRA_CELLS", ()),
+                                   release=release)
         write_submission(notebook, course, student_id)
     broken = _broken_files(course, release, make_submission(solutions, release=release))
     before = _tree_hashes(os.path.join(course, "submitted"))

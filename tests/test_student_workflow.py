@@ -16,7 +16,7 @@ from graders.grading import grade_notebook
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
 from graders.submit import submit
 from tests.conftest import make
-from tests.corpus import load_entries
+from tests.corpus import entry_solutions, load_entries
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
 
 POINTS = points_by_function(read_source_notebook())
@@ -38,8 +38,7 @@ def _plot_png(path):
 
 
 def _mutant_notebook():
-    solutions = {**reference_solutions(), **{k: v.strip("\n") for k, v in MUTANT.SOLUTIONS.items()}}
-    return make_submission(solutions)
+    return make_submission(entry_solutions(MUTANT, reference_solutions()))
 
 
 def _validate(path):

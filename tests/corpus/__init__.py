@@ -28,3 +28,8 @@ def load_entries(kind):
             spec.loader.exec_module(module)
             entries[name[:-3]] = module
     return entries
+
+
+def entry_solutions(entry, solutions):
+    """The solution cells of ``entry``'s submission: ``solutions`` with the entry's own functions in their place."""
+    return {**solutions, **{name: source.strip("\n") for name, source in entry.SOLUTIONS.items()}}

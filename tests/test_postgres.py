@@ -1,0 +1,84 @@
+"""A gradebook on a real PostgreSQL server (``GRADEBOOK_URL``) holds the same grades as the SQLite one."""
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+from tests.conftest import copy_course, free_port, gradebook_scores, make
+from tests.notebooks import write_class
+
+
+def postgres_program(name):
+    """Path of a PostgreSQL server program (Debian keeps them out of PATH)."""
+    found = shutil.which(name) or max(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), default=None)
+    if found is None:
+        pytest.fail(f"PostgreSQL's {name} is missing: `make database` installs it")
+    return found
+
+
+def as_server_owner(folder):
+    """Command prefix running as the owner of ``folder``'s cluster: the server refuses to run as root."""
+    if os.getuid() != 0:
+        return []
+    try:
+        owner = pwd.getpwnam("postgres")
+    except KeyError:
+        owner = pwd.getpwnam("nobody")
+    os.chown(folder, owner.pw_uid, owner.pw_gid)
+    return ["setpriv", f"--reuid={owner.pw_uid}", f"--regid={owner.pw_gid}", "--clear-groups"]
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    import psycopg
+
+    folder = tempfile.mkdtemp(prefix="gradebook-postgres-")
+    owner = as_server_owner(folder)
+    data = os.path.join(folder, "data")
+    port = free_port()
+    subprocess.run([*owner, postgres_program("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+                   cwd=folder, check=True, capture_output=True)
+    pg_ctl = postgres_program("pg_ctl")
+    subprocess.run([*owner, pg_ctl, "-D", data, "-l", os.path.join(folder, "server.log"), "-w", "-o",
+                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"],
+                   cwd=folder, check=True, capture_output=True)
+    try:
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as connection:
+            connection.execute("CREATE DATABASE gradebook")
+        yield f"postgresql://postgres@127.0.0.1:{port}/gradebook"
+    finally:
+        subprocess.run([*owner, pg_ctl, "-D", data, "-m", "immediate", "stop"], cwd=folder, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_postgres_gradebook_holds_the_sqlite_grades(released_course, postgres_url, tmp_path):
+    students = write_class(released_course)
+    sqlite_file = os.path.join(released_course, "gradebook.db")
+    os.remove(sqlite_file)  # written by the fixture's release; with GRADEBOOK_URL no step may touch it
+    on_postgres = f"GRADEBOOK_URL={postgres_url}"
+    make(released_course, "release", "autograde", "feedback", on_postgres)
+    assert not os.path.exists(sqlite_file)
+    postgres_scores = gradebook_scores(postgres_url)
+    assert len(postgres_scores) == len(students) * 4
+
+    local_course = copy_course(tmp_path / "sqlite")
+    shutil.copytree(os.path.join(released_course, "submitted"), os.path.join(local_course, "submitted"))
+    make(local_course, "release", "autograde", "feedback")
+    assert gradebook_scores(f"sqlite:///{local_course}/gradebook.db") == postgres_scores
+    grades = os.path.join("reports", "grades.csv")
+    assert read(os.path.join(released_course, grades)) == read(os.path.join(local_course, grades))
+    for student_id in students:
+        assert os.path.isfile(os.path.join(released_course, "feedback", student_id, "regularization",
+                                           "Regularization.html"))
+
+    rerun = make(released_course, "autograde", on_postgres)
+    assert "the gradebook is up to date" in rerun.stdout
