@@ -142,9 +142,12 @@ def main(argv=None):
     parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
     args = parser.parse_args(argv)
     if args.intake_first:
-        from graders.intake import run_intake
+        from graders.intake import NotReleased, run_intake
 
-        queued = run_intake(os.path.join(ROOT, "submitted"), args.intake, os.path.join(ROOT, "autograded"))
+        try:
+            queued = run_intake(os.path.join(ROOT, "submitted"), args.intake, os.path.join(ROOT, "autograded"))
+        except NotReleased as problem:
+            sys.exit(str(problem))
         print(f"{queued} submission(s) new or changed since they were recorded")
     graded = prefetch(args.intake, args.jobs, args.scheduler or None)
     print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")

@@ -33,6 +33,10 @@ class UnreadableSubmission(Exception):
     """The submission holds no notebook that can be graded; the message says why, in one line."""
 
 
+class NotReleased(Exception):
+    """The gradebook has no record of the release, so nbgrader could grade no one; the message says what to do."""
+
+
 def find_notebook(folder):
     """Path of the submitted notebook in ``folder`` and a note if it had another name."""
     if os.path.isfile(os.path.join(folder, NOTEBOOK_NAME)):
@@ -128,14 +132,21 @@ def intake_digest(notebook, timestamp, course):
 
 
 def recorded_digests(autograded_dir, students):
-    """``{student: digest}`` of the autograded notebooks the gradebook holds a submission for."""
+    """``{student: digest}`` of the autograded notebooks the gradebook holds a submission for.
+
+    Raises
+    ------
+    NotReleased
+        When the gradebook does not know the assignment (a new or lost gradebook).
+    """
     from nbgrader.api import Gradebook, MissingEntry
 
     try:
         with Gradebook(gradebook_url()) as gradebook:
             in_gradebook = {submission.student.id for submission in gradebook.find_assignment(ASSIGNMENT).submissions}
     except MissingEntry:
-        return {}
+        raise NotReleased(f"{gradebook_url()}: the gradebook has no record of the assignment '{ASSIGNMENT}': "
+                          "run `make release` first") from None
     digests = {}
     for student_id in set(students) & in_gradebook:
         try:
@@ -168,6 +179,11 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None):
     -------
     int
         How many students were queued.
+
+    Raises
+    ------
+    NotReleased
+        With ``autograded_dir``, when the gradebook does not know the assignment.
     """
     from graders.batch import grader_version
 

@@ -70,5 +70,9 @@ def test_new_grader_version_regrades_everyone(course):
 
 def test_lost_gradebook_records_everyone_again(course):
     os.remove(os.path.join(course, "gradebook.db"))
+    without_release = make(course, "autograde", check=False)
+    assert without_release.returncode != 0
+    assert f"gradebook.db: the gradebook has no record of the assignment '{ASSIGNMENT}': run `make release` first" \
+        in without_release.stderr
     assert counts(make(course, "release", "autograde").stdout) == (len(SAMPLES), 0)
     assert total(course, "sample_correct") == 10
