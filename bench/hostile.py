@@ -51,11 +51,12 @@ def write_corpus(course, release):
 def confinement():
     """A command prefix: own PID namespace, user ``nobody``, at most 256 processes, the rest of the host as is."""
     base = os.path.realpath(sys.base_prefix)
-    hidden = next((parent for parent in parents(base) if not os.stat(parent).st_mode & 0o001), None)
+    above = parents(base)
+    hidden = next((parent for parent in above if not os.stat(parent).st_mode & 0o001), None)
     reach_python = []
     if hidden:
         reach_python = ["--perms", "0755", "--tmpfs", hidden]
-        for folder in parents(base)[parents(base).index(hidden) + 1:]:
+        for folder in above[above.index(hidden) + 1:]:
             reach_python += ["--perms", "0755", "--dir", folder]
         reach_python += ["--ro-bind", base, base]
     return ["bwrap", "--bind", "/", "/", *reach_python, "--unshare-pid", "--proc", "/proc", "--dev-bind", "/dev", "/dev",

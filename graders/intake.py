@@ -141,11 +141,12 @@ def recorded_digests(autograded_dir, students):
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    url = gradebook_url()
     try:
-        with Gradebook(gradebook_url()) as gradebook:
+        with Gradebook(url) as gradebook:
             in_gradebook = {submission.student.id for submission in gradebook.find_assignment(ASSIGNMENT).submissions}
     except MissingEntry:
-        raise NotReleased(f"{gradebook_url()}: the gradebook has no record of the assignment '{ASSIGNMENT}': "
+        raise NotReleased(f"{url}: the gradebook has no record of the assignment '{ASSIGNMENT}': "
                           "run `make release` first") from None
     digests = {}
     for student_id in set(students) & in_gradebook:

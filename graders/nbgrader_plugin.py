@@ -64,16 +64,17 @@ class OverwriteReleasedCells(OverwriteCells):
     """
 
     def preprocess_cell(self, cell, resources, cell_index):
-        source = self._source(grade_id(cell))
-        if source is not None and cell.cell_type == "code" and cell.source == HIDDEN_TESTS.sub("", source):
+        source = self._test_source(cell)
+        if source is not None and cell.source == HIDDEN_TESTS.sub("", source):
             cell.source = source
         return super().preprocess_cell(cell, resources, cell_index)
 
-    def _source(self, name):
-        if name is None:
+    def _test_source(self, cell):
+        """The gradebook's source of an autograded test cell (hidden tests included); None for other cells."""
+        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
             return None
         try:
-            return self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source
+            return self.gradebook.find_source_cell(grade_id(cell), self.notebook_id, self.assignment_id).source
         except MissingEntry:
             return None
 
