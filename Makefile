@@ -47,11 +47,9 @@ expected: venv
 release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
+# Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
 autograde: venv
-	$(PY) -m graders.batch --intake-first $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
-	@if [ -n "$$(ls -A intake)" ]; then set -x; $(NBGRADER) autograde $(ASSIGNMENT) --force --log-level=WARN; \
-	else echo "the gradebook is up to date: nothing to record"; fi
-	$(PY) -m graders.reports --out $(REPORTS)
+	$(PY) -m graders.autograde --reports $(REPORTS) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN

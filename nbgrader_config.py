@@ -36,5 +36,5 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
                                           CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
-# submitted/ is read only by the intake (graders.intake), which writes the gradable copies nbgrader grades.
-c.CourseDirectory.submitted_directory = "intake"
+# submitted/ (where `nbgrader collect` and `zip_collect` also put submissions) is read only by the intake
+# (graders.intake), which writes the gradable copies to intake/; `make autograde` points nbgrader there.

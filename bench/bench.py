@@ -98,7 +98,7 @@ def run_stock(parent, count, release):
     subprocess.run([sys.executable, "-m", "graders.intake"], cwd=course, check=True, capture_output=True)
     env = {**os.environ, "NBGRADER_STOCK_EXECUTE": "1", "PYTHONPATH": course,
            "PATH": os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"]}
-    figures = measure([os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force"], course, env)
+    figures = measure([os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force", "--CourseDirectory.submitted_directory=intake"], course, env)
     return figures, scores(course, students)
 
 

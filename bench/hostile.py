@@ -85,7 +85,7 @@ def run_stock_confined(parent, course, students):
            "PATH": os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"]}
     own_run = {}
     for student in students:
-        subprocess.run([*confinement(), os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force",
+        subprocess.run([*confinement(), os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force", "--CourseDirectory.submitted_directory=intake",
                         "--student", student], cwd=course, env=env, capture_output=True, timeout=900)
         own_run[student] = stock_score(course, student)
     return own_run, {student: stock_score(course, student) for student in students}

@@ -8,9 +8,8 @@ the grader version. ``nbgrader autograde`` then runs as the single writer of
 the gradebook; its sandboxed-grading step finds each verdict in the cache.
 A submission whose cells and grader are unchanged is never run again.
 
-Usage: ``python -m graders.batch [--intake-first] [--jobs N] [--scheduler tcp://host:8786]``
-(``--intake-first`` runs :mod:`graders.intake` on ``submitted/`` in the same process first, queueing
-only the students whose autograded record is not up to date).
+Usage: ``python -m graders.batch [--jobs N] [--scheduler tcp://host:8786]`` (``make autograde`` runs it
+through :mod:`graders.autograde`, after the intake).
 """
 import argparse
 import dataclasses
@@ -97,60 +96,81 @@ def cached_grade(notebook):
 
 
 def pending_notebooks(intake_dir):
-    """``{cache key: notebook JSON}`` of the intake notebooks whose verdicts are not cached yet."""
+    """Intake notebooks whose verdicts are not cached yet.
+
+    Returns
+    -------
+    pending : dict of str to str
+        ``{cache key: notebook JSON}``.
+    students : dict of str to list of str
+        ``{cache key: the students whose notebook has that key}``.
+    """
     version = grader_version()
-    pending = {}
-    for path in sorted(glob.glob(os.path.join(intake_dir, "*", ASSIGNMENT, "*.ipynb"))):
+    pending, students = {}, {}
+    for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
         notebook = nbformat.read(path, as_version=4)
         key = submission_key(notebook, version)
         if _load(key) is None:
             pending[key] = nbformat.writes(notebook)
-    return pending
+            students.setdefault(key, []).append(os.path.basename(os.path.dirname(os.path.dirname(path))))
+    return pending, students
 
 
 def prefetch(intake_dir, jobs=None, scheduler=None):
-    """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts; return how many."""
+    """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
+
+    A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
+
+    Returns
+    -------
+    graded : int
+        How many notebooks were graded and cached.
+    failed : dict of str to str
+        ``{student: reason}``.
+    """
     from tqdm import tqdm
 
-    pending = pending_notebooks(intake_dir)
+    pending, students = pending_notebooks(intake_dir)
+    failed = {}
     if not pending:
-        return 0
+        return 0, failed
     progress = tqdm(total=len(pending), desc="grading", unit="nb", file=sys.stderr, smoothing=0.1)
+
+    def settle(key, future):
+        try:
+            _store(key, future.result())
+        except Exception as error:  # the fault stays with these submissions; nothing is cached for them
+            reason = f"grading failed: {type(error).__name__}: {error}"[:300]
+            failed.update({student: reason for student in students[key]})
+        progress.update()
+
     if scheduler:
         from distributed import Client, as_completed as dask_completed
 
         with Client(scheduler) as client:
             futures = {client.submit(grade_to_record, text, pure=False): key for key, text in pending.items()}
             for future in dask_completed(futures):
-                _store(futures[future], future.result())
-                progress.update()
+                settle(futures[future], future)
     else:
         with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
             futures = {pool.submit(grade_to_record, text): key for key, text in pending.items()}
             for future in as_completed(futures):
-                _store(futures[future], future.result())
-                progress.update()
+                settle(futures[future], future)
     progress.close()
-    return len(pending)
+    return len(pending) - len({k for k in students if any(s in failed for s in students[k])}), failed
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--intake", default=os.path.join(ROOT, "intake"))
-    parser.add_argument("--intake-first", action="store_true", help="read submitted/ into the intake folder first")
     parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
     parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
     args = parser.parse_args(argv)
-    if args.intake_first:
-        from graders.intake import NotReleased, run_intake
-
-        try:
-            queued = run_intake(os.path.join(ROOT, "submitted"), args.intake, os.path.join(ROOT, "autograded"))
-        except NotReleased as problem:
-            sys.exit(str(problem))
-        print(f"{queued} submission(s) new or changed since they were recorded")
-    graded = prefetch(args.intake, args.jobs, args.scheduler or None)
+    graded, failed = prefetch(args.intake, args.jobs, args.scheduler or None)
     print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
+    for student, reason in sorted(failed.items()):
+        print(f"{student}: {reason}")
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,17 @@
 """Intake: read every submission under ``submitted/`` and write a gradable copy under ``intake/``.
 
-``submitted/`` is never modified. For each student the intake finds the
-notebook (also under another file name), reads it whatever its nbformat
-version, puts back autograded test cells that were deleted, and writes the
-result to ``intake/<student>/regularization/Regularization.ipynb``. A
-submission that cannot be read becomes the untouched release notebook with
+``submitted/`` is never modified, and everything in it is untrusted: folders
+and files are read through :mod:`graders.untrusted` (no symbolic link is
+followed at any level, only regular files are read, every read is capped and
+never blocks), student ids must follow :mod:`graders.student_ids`, and the
+notebook is rebuilt by :mod:`graders.gradable` with the release's metadata
+only. For each student the intake writes
+``intake/<student>/regularization/Regularization.ipynb`` (and the timestamp).
+A submission that cannot be read becomes the untouched release notebook with
 the reason recorded in its metadata; the grader shows that reason as the
-student's feedback and scores it 0. One line per problem is printed.
+student's feedback and scores it 0. A student id that breaks the rule, or a
+submission the intake itself fails on, is not queued: it is listed as needing
+the instructor's attention. One line per problem is printed.
 
 Usage: ``python -m graders.intake [--submitted DIR] [--intake DIR]``
 """
@@ -16,102 +21,147 @@ import hashlib
 import json
 import os
 import shutil
+from dataclasses import dataclass, field
 
 import nbformat
 
-from graders.notebook import ASSIGNMENT, ROOT, grade_id, gradebook_url
+from graders import untrusted
+from graders.gradable import UnreadableSubmission, gradable_notebook, parse_notebook
+from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
+from graders.student_ids import id_problem, shown
 
 NOTEBOOK_NAME = "Regularization.ipynb"
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+MAX_TIMESTAMP_BYTES = 256
 INTAKE_KEY = "regularization_intake"
 RECORD_INPUTS = (os.path.join(ROOT, "nbgrader_config.py"), RELEASE_NOTEBOOK,
-                 *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "nbgrader_plugin.py", "reports.py")))
-
-
-class UnreadableSubmission(Exception):
-    """The submission holds no notebook that can be graded; the message says why, in one line."""
+                 *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "gradable.py", "untrusted.py",
+                                                                    "nbgrader_plugin.py", "reports.py")))
 
 
 class NotReleased(Exception):
     """The gradebook has no record of the release, so nbgrader could grade no one; the message says what to do."""
 
 
-def find_notebook(folder):
-    """Path of the submitted notebook in ``folder`` and a note if it had another name."""
-    if os.path.isfile(os.path.join(folder, NOTEBOOK_NAME)):
-        return os.path.join(folder, NOTEBOOK_NAME), None
-    candidates = sorted(name for name in os.listdir(folder)
-                        if name.endswith(".ipynb") and not name.startswith("."))
+@dataclass
+class Submission:
+    """What the intake took from one student's folder."""
+
+    notebook: nbformat.NotebookNode
+    notes: list = field(default_factory=list)
+    timestamp: str | None = None
+
+
+@dataclass
+class IntakeSummary:
+    """The outcome of one intake run.
+
+    Attributes
+    ----------
+    queued : list of str
+        Students written to the intake folder (new or changed since they were recorded).
+    notes : dict of str to list of str
+        One-line notes per student (unreadable files, restored cells...); they are graded.
+    attention : dict of str to str
+        Entries of ``submitted/`` that were not queued and need the instructor: a one-line reason each.
+    """
+
+    queued: list = field(default_factory=list)
+    notes: dict = field(default_factory=dict)
+    attention: dict = field(default_factory=dict)
+
+
+def find_notebook(entries):
+    """Name of the submitted notebook among a folder's ``{name: kind}`` and a note if it had another name."""
+    if NOTEBOOK_NAME in entries:
+        return NOTEBOOK_NAME, None
+    candidates = sorted(name for name in entries if name.endswith(".ipynb") and not name.startswith("."))
     if len(candidates) == 1:
-        return os.path.join(folder, candidates[0]), f"the notebook was named {candidates[0]}, not {NOTEBOOK_NAME}"
+        return candidates[0], f"the notebook was named {shown(candidates[0])}, not {NOTEBOOK_NAME}"
     if not candidates:
         raise UnreadableSubmission(f"no .ipynb file was submitted (expected {NOTEBOOK_NAME})")
-    raise UnreadableSubmission(f"several notebooks were submitted ({', '.join(candidates)}) and none is "
-                               f"named {NOTEBOOK_NAME}")
+    raise UnreadableSubmission(f"several notebooks were submitted ({', '.join(map(shown, candidates[:5]))}) and "
+                               f"none is named {NOTEBOOK_NAME}")
 
 
-def read_notebook(path):
-    """The notebook at ``path`` as nbformat 4, or raise :class:`UnreadableSubmission`."""
-    size = os.path.getsize(path)
-    if size == 0:
-        raise UnreadableSubmission("the notebook file is empty")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise UnreadableSubmission(f"the notebook file is {size / 1024 ** 2:.0f} MB; the limit is "
-                                   f"{MAX_NOTEBOOK_BYTES // 1024 ** 2} MB (clear large outputs before submitting)")
+def read_notebook(path, release=None):
+    """The gradable notebook of the file at ``path`` (given by the person running the command).
+
+    Raises
+    ------
+    UnreadableSubmission
+    """
+    folder, name = os.path.split(os.path.abspath(path))
     try:
-        notebook = nbformat.read(path, as_version=4)
-    except nbformat.reader.NotJSONError:
-        raise UnreadableSubmission("the notebook file is not valid JSON (was it edited outside Jupyter or "
-                                   "truncated?)") from None
-    except Exception as error:  # nbformat raises many types (jsonschema, KeyError...) on arbitrary JSON
-        raise UnreadableSubmission(f"the file is not a Jupyter notebook ({type(error).__name__})") from None
-    if not isinstance(notebook.get("cells"), list):
-        raise UnreadableSubmission("the file is not a Jupyter notebook (it has no list of cells)")
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        raise UnreadableSubmission(f"its folder cannot be opened ({error.strerror})") from None
+    try:
+        data = untrusted.read_file(name, fd, MAX_NOTEBOOK_BYTES)
+    except untrusted.Refused as problem:
+        raise UnreadableSubmission(str(problem)) from None
+    finally:
+        os.close(fd)
+    release = release if release is not None else read_release()
+    notebook, _ = gradable_notebook(parse_notebook(data)[0], release)
     return notebook
 
 
-def restore_graded_cells(notebook, release):
-    """Put back the release's autograded test cells that the student deleted; return their grade ids."""
-    present = {grade_id(cell) for cell in notebook.cells}
-    restored = []
-    for index, cell in enumerate(release.cells):
-        name = grade_id(cell)
-        if not cell.get("metadata", {}).get("nbgrader", {}).get("grade") or name in present:
-            continue
-        anchor = grade_id(release.cells[index - 1]) if index else None
-        position = next((i + 1 for i, c in enumerate(notebook.cells) if anchor and grade_id(c) == anchor),
-                        len(notebook.cells))
-        notebook.cells.insert(position, copy.deepcopy(cell))
-        restored.append(name)
-    return restored
+def read_release():
+    """The release notebook."""
+    return nbformat.read(RELEASE_NOTEBOOK, as_version=4)
 
 
-def restore_locked_cells(notebook, release):
-    """Give read-only cells their release source back, as nbgrader's OverwriteCells will."""
-    locked = {grade_id(cell): cell.source for cell in release.cells
-              if cell.get("metadata", {}).get("nbgrader", {}).get("locked") and grade_id(cell)}
-    for cell in notebook.cells:
-        if grade_id(cell) in locked:
-            cell.source = locked[grade_id(cell)]
+def take_in(submitted_fd, student_id, release):
+    """Read one student's submission from the open ``submitted/`` folder.
 
-
-def intake_submission(folder, release):
-    """A gradable notebook for one submission folder and the notes about it (one line each)."""
+    Returns
+    -------
+    Submission
+        Unreadable submissions come back as the release notebook, with the reason in its metadata.
+    """
     try:
-        path, note = find_notebook(folder)
-        notebook = read_notebook(path)
-    except UnreadableSubmission as problem:
+        return _read_submission(submitted_fd, student_id, release)
+    except (UnreadableSubmission, untrusted.Refused) as problem:
         notebook = copy.deepcopy(release)
         notebook.metadata[INTAKE_KEY] = {"unreadable": str(problem)}
-        return notebook, [str(problem)]
-    notes = [note] if note else []
-    restore_locked_cells(notebook, release)
-    restored = restore_graded_cells(notebook, release)
-    if restored:
-        notes.append("deleted test cells were restored: " + ", ".join(restored))
+        return Submission(notebook, [str(problem)])
+
+
+def _read_submission(submitted_fd, student_id, release):
+    student_fd = untrusted.open_folder(student_id, submitted_fd)
+    try:
+        folder_fd = untrusted.open_folder(ASSIGNMENT, student_fd)
+    finally:
+        os.close(student_fd)
+    try:
+        entries = untrusted.list_folder(folder_fd)
+        name, note = find_notebook(entries)
+        notebook, notes = gradable_notebook(parse_notebook(
+            untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES))[0], release)
+        notes = ([note] if note else []) + notes
+        timestamp, timestamp_note = _read_timestamp(folder_fd, entries)
+    finally:
+        os.close(folder_fd)
+    notes += [timestamp_note] if timestamp_note else []
     notebook.metadata[INTAKE_KEY] = {"notes": notes}
-    return notebook, notes
+    return Submission(notebook, notes, timestamp)
+
+
+def _read_timestamp(folder_fd, entries):
+    """``(timestamp in a canonical form or None, note or None)`` from ``timestamp.txt``."""
+    if "timestamp.txt" not in entries:
+        return None, None
+    try:
+        text = untrusted.read_file("timestamp.txt", folder_fd, MAX_TIMESTAMP_BYTES).decode("ascii").strip()
+        from nbgrader.utils import parse_utc
+
+        return parse_utc(text).isoformat(sep=" "), None
+    except untrusted.Refused as problem:
+        return None, f"{problem}; graded without a submission time"
+    except (UnicodeDecodeError, ValueError, OverflowError, TypeError):
+        return None, "timestamp.txt does not hold a time; graded without a submission time"
 
 
 def course_digest(version):
@@ -158,15 +208,40 @@ def recorded_digests(autograded_dir, students):
     return digests
 
 
-def _read_timestamp(folder):
+def student_folders(submitted_fd):
+    """``(valid ids, {entry: reason})`` of the entries of ``submitted/`` that hold this assignment.
+
+    An entry breaking the id rule is never opened. A valid id whose entry is a link or holds
+    the assignment folder as a link is kept: it is graded 0 with the reason.
+    """
+    valid, rejected = [], {}
+    for name, kind in sorted(untrusted.list_folder(submitted_fd, limit=100000).items()):
+        problem = id_problem(name)
+        if problem:
+            rejected[name] = problem
+        elif kind == "folder":
+            if ASSIGNMENT in _entries_or_none(name, submitted_fd, default=(ASSIGNMENT,)):
+                valid.append(name)
+        elif kind == "a symbolic link":
+            valid.append(name)
+    return valid, rejected
+
+
+def _entries_or_none(name, dir_fd, default):
+    """The entries of the folder ``name``, or ``default`` when it cannot be opened (the intake says why later)."""
     try:
-        with open(os.path.join(folder, "timestamp.txt"), encoding="utf-8") as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError):
-        return None
+        fd = untrusted.open_folder(name, dir_fd)
+    except untrusted.Refused:
+        return default
+    try:
+        return untrusted.list_folder(fd, limit=100000)
+    except (untrusted.Refused, OSError):
+        return default
+    finally:
+        os.close(fd)
 
 
-def run_intake(submitted_dir, intake_dir, autograded_dir=None):
+def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None):
     """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
 
     Parameters
@@ -175,11 +250,12 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None):
         Where submissions are read from, and the queue written for ``nbgrader autograde``.
     autograded_dir : str, optional
         When given, students whose record there and in the gradebook is up to date are left out.
+    only : str, optional
+        Take in this student only.
 
     Returns
     -------
-    int
-        How many students were queued.
+    IntakeSummary
 
     Raises
     ------
@@ -188,31 +264,57 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None):
     """
     from graders.batch import grader_version
 
-    release = nbformat.read(RELEASE_NOTEBOOK, as_version=4)
+    release = read_release()
     course = course_digest(grader_version())
     shutil.rmtree(intake_dir, ignore_errors=True)
-    students = sorted(name for name in os.listdir(submitted_dir)
-                      if os.path.isdir(os.path.join(submitted_dir, name, ASSIGNMENT)))
-    recorded = recorded_digests(autograded_dir, students) if autograded_dir else {}
-    queued = 0
-    for student_id in students:
-        folder = os.path.join(submitted_dir, student_id, ASSIGNMENT)
-        notebook, notes = intake_submission(folder, release)
-        for note in notes:
-            print(f"{os.path.join(folder, NOTEBOOK_NAME)}: {note}")
-        timestamp = _read_timestamp(folder)
-        digest = intake_digest(notebook, timestamp, course)
-        if recorded.get(student_id) == digest:
-            continue
-        notebook.metadata[INTAKE_KEY]["digest"] = digest
-        target = os.path.join(intake_dir, student_id, ASSIGNMENT)
-        os.makedirs(target)
-        nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
-        if timestamp is not None:
-            shutil.copy(os.path.join(folder, "timestamp.txt"), target)
-        queued += 1
     os.makedirs(intake_dir, exist_ok=True)
-    return queued
+    summary = IntakeSummary()
+    submitted_fd = os.open(submitted_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        students, summary.attention = student_folders(submitted_fd)
+        if only is not None:
+            students = [s for s in students if s == only]
+            summary.attention = {k: v for k, v in summary.attention.items() if k == only}
+        recorded = recorded_digests(autograded_dir, students) if autograded_dir else {}
+        for student_id in students:
+            try:
+                submission = take_in(submitted_fd, student_id, release)
+                if _queue(submission, student_id, intake_dir, course, recorded.get(student_id)):
+                    summary.queued.append(student_id)
+            except Exception as error:  # one student's failure stays that student's
+                summary.attention[student_id] = f"the intake failed: {type(error).__name__}: {error}"[:300]
+                shutil.rmtree(os.path.join(intake_dir, student_id), ignore_errors=True)
+                continue
+            if submission.notes:
+                summary.notes[student_id] = submission.notes
+    finally:
+        os.close(submitted_fd)
+    return summary
+
+
+def _queue(submission, student_id, intake_dir, course, recorded_digest):
+    """Write one gradable submission into the intake folder unless it is recorded already; return whether."""
+    notebook = submission.notebook
+    digest = intake_digest(notebook, submission.timestamp, course)
+    if recorded_digest == digest:
+        return False
+    notebook.metadata[INTAKE_KEY]["digest"] = digest
+    target = os.path.join(intake_dir, student_id, ASSIGNMENT)
+    os.makedirs(target)
+    nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
+    if submission.timestamp is not None:
+        with open(os.path.join(target, "timestamp.txt"), "w", encoding="utf-8") as handle:
+            handle.write(submission.timestamp)
+    return True
+
+
+def print_summary(summary, submitted_dir):
+    """One line per note and per entry needing attention."""
+    for student_id, notes in sorted(summary.notes.items()):
+        for note in notes:
+            print(f"{os.path.join(submitted_dir, student_id, ASSIGNMENT)}: {note}")
+    for name, reason in sorted(summary.attention.items()):
+        print(f"{os.path.join(submitted_dir, shown(name))}: NOT GRADED: {reason}")
 
 
 def main(argv=None):
@@ -220,7 +322,7 @@ def main(argv=None):
     parser.add_argument("--submitted", default=os.path.join(ROOT, "submitted"))
     parser.add_argument("--intake", default=os.path.join(ROOT, "intake"))
     args = parser.parse_args(argv)
-    run_intake(args.submitted, args.intake)
+    print_summary(run_intake(args.submitted, args.intake), args.submitted)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,7 @@ import sys
 
 from graders.intake import NOTEBOOK_NAME, UnreadableSubmission, read_notebook
 from graders.notebook import ASSIGNMENT, ROOT
-
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+from graders.student_ids import id_problem
 
 
 def submit(path, student_id, replace=False, root=ROOT, now=None):
@@ -27,8 +26,9 @@ def submit(path, student_id, replace=False, root=ROOT, now=None):
     ValueError
         One line naming the file or the student id and the problem.
     """
-    if not STUDENT_ID.match(student_id):
-        raise ValueError(f"student id {student_id!r}: use letters, digits, '.', '_' or '-' (at most 64)")
+    problem = id_problem(student_id)
+    if problem:
+        raise ValueError(problem)
     try:
         read_notebook(path)
     except (UnreadableSubmission, OSError) as problem:

@@ -1,0 +1,124 @@
+"""``make autograde``: intake, sandboxed grading, nbgrader recording, reports, one submission's failure its own.
+
+1. The intake (:mod:`graders.intake`) reads ``submitted/`` into ``intake/``, queueing only the students whose
+   record is not up to date; entries whose id breaks the rule are listed and never reach nbgrader.
+2. :mod:`graders.batch` grades the queued notebooks in the sandbox, in parallel, and caches the verdicts; a
+   submission whose grading fails is taken out of the queue, with nothing cached or recorded for it.
+3. ``nbgrader autograde`` records the queue into the gradebook (``intake/`` is its submitted folder). A student
+   it fails on is found by their record: the autograded notebook must carry the digest the intake gave it.
+4. The reports are written from the gradebook, always.
+
+The exit status is 0 when every submission was recorded, else 1, after a list of the submissions that need the
+instructor's attention, one line each. Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR]``
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from graders.batch import prefetch
+from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, run_intake
+from graders.notebook import ASSIGNMENT, ROOT
+from graders.student_ids import shown
+
+NBGRADER_LOG = "nbgrader-autograde.log"
+
+
+def record(intake_dir, root, log_path):
+    """Run ``nbgrader autograde`` on the intake folder; return ``{student: reason}`` of those not recorded."""
+    expected = _intake_digests(intake_dir)
+    if not expected:
+        return {}
+    nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
+    command = [nbgrader, "autograde", ASSIGNMENT, "--force", "--log-level=WARN",
+               f"--CourseDirectory.submitted_directory={os.path.relpath(intake_dir, root)}"]
+    print("+ nbgrader autograde", ASSIGNMENT, flush=True)
+    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as handle:
+        handle.write(output)
+    for line in output.splitlines():
+        if line.startswith("[") or result.returncode == 0:
+            print(line, file=sys.stderr)
+    autograded = os.path.join(root, "autograded")
+    failed = {student: f"nbgrader could not record it (see {os.path.relpath(log_path, root)})"
+              for student, digest in expected.items() if _recorded_digest(autograded, student) != digest}
+    if result.returncode != 0 and not failed:
+        failed["(nbgrader)"] = f"nbgrader autograde exited with status {result.returncode} (see {log_path})"
+    return failed
+
+
+def _intake_digests(intake_dir):
+    digests = {}
+    for student in sorted(os.listdir(intake_dir)):
+        path = os.path.join(intake_dir, student, ASSIGNMENT, NOTEBOOK_NAME)
+        with open(path, encoding="utf-8") as handle:
+            digests[student] = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
+    return digests
+
+
+def _recorded_digest(autograded_dir, student):
+    try:
+        with open(os.path.join(autograded_dir, student, ASSIGNMENT, NOTEBOOK_NAME), encoding="utf-8") as handle:
+            return json.load(handle)["metadata"][INTAKE_KEY]["digest"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_reports(out_dir, root):
+    """Write the reports; return None or a one-line reason they could not be written."""
+    from graders.reports import write_reports as write
+
+    try:
+        records = write(out_dir, root)
+    except Exception as error:  # the grades are recorded; say what went wrong with the reports
+        return f"the reports could not be written: {type(error).__name__}: {error}"[:300]
+    print(f"wrote reports for {len(records)} student(s) to {os.path.relpath(out_dir, root)}")
+    return None
+
+
+def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None):
+    """Run the whole step; return ``{entry: reason}`` of the submissions that need the instructor's attention."""
+    submitted, intake_dir = os.path.join(root, "submitted"), os.path.join(root, "intake")
+    reports_dir = reports_dir or os.path.join(root, "reports")
+    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"))
+    print_summary(summary, submitted)
+    print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
+    attention = dict(summary.attention)
+    graded, failed = prefetch(intake_dir, jobs, scheduler)
+    print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
+    for student in failed:
+        shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
+    attention.update(failed)
+    if os.listdir(intake_dir):
+        attention.update(record(intake_dir, root, os.path.join(reports_dir, NBGRADER_LOG)))
+    else:
+        print("the gradebook is up to date: nothing to record")
+    problem = write_reports(reports_dir, root)
+    if problem:
+        attention["(reports)"] = problem
+    return attention
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
+    parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--reports", default=None, help="folder of the reports (default: reports/)")
+    args = parser.parse_args(argv)
+    try:
+        attention = autograde(ROOT, args.reports and os.path.abspath(args.reports), args.jobs, args.scheduler or None)
+    except NotReleased as problem:
+        sys.exit(str(problem))
+    if attention:
+        print(f"{len(attention)} submission(s) need the instructor's attention:")
+        for entry, reason in sorted(attention.items()):
+            print(f"  {shown(entry)}: {reason}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""The one rule for student ids, on every road in (``submitted/``, ``make submit``, ``nbgrader collect``
+and ``zip_collect``, which all end in ``submitted/``).
+
+A student id is 1 to 64 ASCII letters, digits, ``.``, ``_`` or ``-``, starting
+with a letter or a digit. Anything else is never handed to nbgrader, which
+uses ids in glob patterns (``alic?`` would match ``alice``) and in file names.
+"""
+import re
+
+RULE = "1 to 64 ASCII letters, digits, '.', '_' or '-', starting with a letter or digit"
+STUDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def id_problem(student_id):
+    """None when ``student_id`` follows the rule, else a one-line reason (with the id shown safely)."""
+    if STUDENT_ID.fullmatch(student_id):
+        return None
+    return f"student id {shown(student_id)} is not valid: use {RULE}"
+
+
+def shown(text, limit=40):
+    """``text`` quoted for a log line: control characters escaped, cut after ``limit`` characters."""
+    cut = text if len(text) <= limit else text[:limit] + "..."
+    return ascii(cut)
