@@ -38,3 +38,7 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
                                            AssignLatePenalties, CheckCellMetadata]
 # submitted/ (where `nbgrader collect` and `zip_collect` also put submissions) is read only by the intake
 # (graders.intake), which writes the gradable copies to intake/; `make autograde` points nbgrader there.
+# `nbgrader zip_collect` (an LMS download in downloaded/regularization/archive/) files each notebook named
+# <student id>_attempt_<anything>_Regularization.ipynb under submitted/<student id>/; the intake then applies
+# the student-id rule (graders.student_ids) as on every other road in.
+c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)_attempt_[^/]*?_(?P<file_id>Regularization\.ipynb)$"

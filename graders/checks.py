@@ -3,6 +3,11 @@
 Checks run in order and stop at the first failure of a case: a wrong type
 makes the shape meaningless, a wrong shape makes the values meaningless.
 Messages say what is wrong and where, never what the expected numbers are.
+Only a detailed judgement (the public case, whose expected values the
+student has) adds numbers: counts, largest errors and their indices. On a
+hidden case a message names the check, the array and its shape, but no
+number that depends on the expected values or the hidden inputs, so that
+repeated submissions cannot recover them.
 """
 from dataclasses import dataclass
 
@@ -13,6 +18,7 @@ from graders.plain import Opaque
 RTOL = 1e-7
 ATOL = 1e-10
 GRADIENT_CHECK_TOLERANCE = 1e-6
+NOT_SHOWN = "the numbers of a hidden case are not shown"
 GRADIENT_KEYS = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
 DROPOUT_CACHE_NAMES = ("Z1", "D1", "A1", "W1", "b1", "Z2", "D2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3")
 
@@ -33,7 +39,7 @@ class Failed(Exception):
         self.failure = CheckFailure(check, message)
 
 
-def judge(function_name, actual, expected, arguments):
+def judge(function_name, actual, expected, arguments, *, detail=False):
     """Compare one output of a student's function with the expected one.
 
     Parameters
@@ -45,6 +51,9 @@ def judge(function_name, actual, expected, arguments):
         The reference output for the same case.
     arguments : tuple
         The arguments of the call (the last one is ``lambd`` or ``keep_prob``).
+    detail : bool
+        Whether messages may give numbers computed from ``expected`` and ``arguments`` (counts,
+        errors, indices): only for a case whose expected output the student already has.
 
     Returns
     -------
@@ -52,7 +61,7 @@ def judge(function_name, actual, expected, arguments):
         The first failed check, or None when every check passes.
     """
     try:
-        JUDGES[function_name](actual, expected, arguments)
+        JUDGES[function_name](actual, expected, arguments, detail)
     except Failed as failed:
         return failed.failure
     return None
@@ -83,17 +92,17 @@ def same_output(actual, other):
     return not (_mismatch(actual_array, other_array) & ~same_special).any()
 
 
-def _judge_cost(actual, expected, arguments):
+def _judge_cost(actual, expected, arguments, detail):
     if isinstance(actual, np.ndarray) and actual.shape == ():
         actual = actual[()]
     if isinstance(actual, (bool, np.bool_)) or not isinstance(actual, (float, np.floating, int, np.integer)):
         raise Failed("type", f"returned {_describe(actual)}; the cost must be a float")
     if not np.isfinite(actual):
         raise Failed("value", f"returned {actual}; the cost must be a finite number")
-    _compare_values("cost", np.float64(actual), np.float64(expected))
+    _compare_values("cost", np.float64(actual), np.float64(expected), detail)
 
 
-def _judge_gradients(actual, expected, arguments=None):
+def _judge_gradients(actual, expected, detail):
     if not isinstance(actual, dict):
         raise Failed("type", f"returned {_describe(actual)}; a dict of gradients is expected")
     missing = [key for key in GRADIENT_KEYS if key not in actual]
@@ -102,30 +111,32 @@ def _judge_gradients(actual, expected, arguments=None):
     for key in GRADIENT_KEYS:
         _check_array_form(key, actual[key], expected[key])
     for key in GRADIENT_KEYS:
-        _compare_values(key, actual[key].astype(np.float64), expected[key].astype(np.float64))
+        _compare_values(key, actual[key].astype(np.float64), expected[key].astype(np.float64), detail)
 
 
-def _judge_l2_gradients(actual, expected, arguments):
+def _judge_l2_gradients(actual, expected, arguments, detail):
     """Form of the gradients, then the numerical gradient check, then the values."""
     if isinstance(actual, dict) and all(key in actual for key in GRADIENT_KEYS):
         for key in GRADIENT_KEYS:
             _check_array_form(key, actual[key], expected[key])
-        _check_numerical_gradients(actual, arguments)
-    _judge_gradients(actual, expected)
+        _check_numerical_gradients(actual, arguments, detail)
+    _judge_gradients(actual, expected, detail)
 
 
-def _check_numerical_gradients(actual, arguments):
+def _check_numerical_gradients(actual, arguments, detail):
     from graders.gradient_check import numerical_gradients, relative_difference
 
     X, Y, cache, lambd = arguments
     for key, numerical in numerical_gradients(X, Y, cache, lambd).items():
-        difference = relative_difference(actual[key].astype(np.float64), numerical)
+        with np.errstate(all="ignore"):
+            difference = relative_difference(actual[key].astype(np.float64), numerical)
         if not difference < GRADIENT_CHECK_TOLERANCE:
+            by = f"by a relative {difference:.2g}" if detail else f"beyond the tolerance ({NOT_SHOWN})"
             raise Failed("gradient check", f"{key} is not the gradient of the L2-regularized cost: it differs "
-                         f"from the numerical gradient by a relative {difference:.2g}")
+                         f"from the numerical gradient {by}")
 
 
-def _judge_dropout_forward(actual, expected, arguments):
+def _judge_dropout_forward(actual, expected, arguments, detail):
     if not isinstance(actual, (tuple, list)) or len(actual) != 2:
         raise Failed("type", f"returned {_describe(actual)}; the pair (A3, cache) is expected")
     A3, cache = actual
@@ -135,17 +146,17 @@ def _judge_dropout_forward(actual, expected, arguments):
     named = dict(zip(DROPOUT_CACHE_NAMES, cache))
     expected_named = dict(zip(DROPOUT_CACHE_NAMES, expected[1]))
     for mask in ("D1", "D2"):
-        _compare_mask(mask, named[mask], expected_named[mask])
+        _compare_mask(mask, named[mask], expected_named[mask], detail)
     _check_dropout_scaling(named, arguments[-1])
     _check_output_layer(named, A3)
     for name in DROPOUT_CACHE_NAMES:
         if name not in ("D1", "D2"):
-            _compare_array("cache " + name, named[name], expected_named[name])
-    _compare_array("A3", A3, expected[0])
+            _compare_array("cache " + name, named[name], expected_named[name], detail)
+    _compare_array("A3", A3, expected[0], detail)
 
 
-def _judge_dropout_backward(actual, expected, arguments):
-    _judge_gradients(actual, expected)
+def _judge_dropout_backward(actual, expected, arguments, detail):
+    _judge_gradients(actual, expected, detail)
 
 
 def _check_dropout_scaling(named, keep_prob):
@@ -158,7 +169,7 @@ def _check_dropout_scaling(named, keep_prob):
             rebuilt = np.maximum(Z.astype(float), 0) * D.astype(float) / keep_prob
         if _mismatch(A.astype(float), rebuilt).any():
             raise Failed("dropout scaling", f"A{layer} is not relu(Z{layer}) * D{layer} / keep_prob: the kept "
-                         "activations must be divided by keep_prob and the dropped ones set to 0")
+                         "activations must be divided by keep_prob and the dropped ones set to zero")
 
 
 def _check_output_layer(named, A3):
@@ -180,9 +191,9 @@ JUDGES = {
 }
 
 
-def _compare_array(name, actual, expected):
+def _compare_array(name, actual, expected, detail):
     _check_array_form(name, actual, expected)
-    _compare_values(name, actual.astype(np.float64), expected.astype(np.float64))
+    _compare_values(name, actual.astype(np.float64), expected.astype(np.float64), detail)
 
 
 def _check_array_form(name, actual, expected):
@@ -194,7 +205,7 @@ def _check_array_form(name, actual, expected):
         raise Failed("dtype", f"{name} has dtype {actual.dtype}; numbers are expected")
 
 
-def _compare_mask(name, actual, expected):
+def _compare_mask(name, actual, expected, detail):
     if type(actual) is not np.ndarray:
         raise Failed("type", f"mask {name} is {_describe(actual)}; a numpy array is expected")
     if actual.shape != expected.shape:
@@ -202,23 +213,31 @@ def _compare_mask(name, actual, expected):
     if not np.isin(actual, (0, 1)).all():
         raise Failed("mask values", f"mask {name} holds values other than 0 and 1 (or True and False)")
     wrong = np.argwhere(actual.astype(bool) != expected.astype(bool))
-    if len(wrong):
-        raise Failed("mask", f"mask {name} differs from the seeded draw in {len(wrong)} of {actual.size} "
-                     f"entries, first at index {tuple(int(i) for i in wrong[0])}")
+    if not len(wrong):
+        return
+    if not detail:
+        raise Failed("mask", f"mask {name} (shape {expected.shape}) differs from the seeded draw ({NOT_SHOWN})")
+    raise Failed("mask", f"mask {name} differs from the seeded draw in {len(wrong)} of {actual.size} "
+                 f"entries, first at index {tuple(int(i) for i in wrong[0])}")
 
 
-def _compare_values(name, actual, expected):
+def _compare_values(name, actual, expected, detail):
     actual, expected = np.asarray(actual), np.asarray(expected)
     if not np.isfinite(actual).all():
         raise Failed("value", f"{name} contains NaN or infinite values")
-    error = np.abs(actual - expected)
     bad = _mismatch(actual, expected)
-    if bad.any():
-        where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
-        relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
-        raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
-                     f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
-                     f"largest relative error {relative:.3g}")
+    if not bad.any():
+        return
+    if not detail:
+        if expected.shape == ():
+            raise Failed("values", f"{name}: the value is wrong ({NOT_SHOWN})")
+        raise Failed("values", f"{name} (shape {expected.shape}): some values are wrong ({NOT_SHOWN})")
+    error = np.abs(actual - expected)
+    where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
+    relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
+    raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
+                 f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
+                 f"largest relative error {relative:.3g}")
 
 
 def _mismatch(actual, expected):

