@@ -36,6 +36,11 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
                                           CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
+elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once
+    os.environ["NBGRADER_STOCK_EXECUTE_WARNED"] = "1"
+    print(f"nbgrader_config.py: UNSAFE: NBGRADER_STOCK_EXECUTE=1 runs student code unsandboxed, in kernels of "
+          f"nbgrader's own process, as the current user (uid {os.getuid()}) with its files and network; this mode is "
+          "kept only for comparison benchmarks", file=sys.stderr)
 # submitted/ (where `nbgrader collect` and `zip_collect` also put submissions) is read only by the intake
 # (graders.intake), which writes the gradable copies to intake/; `make autograde` points nbgrader there.
 # `nbgrader zip_collect` (an LMS download in downloaded/regularization/archive/) files each notebook named

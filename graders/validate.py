@@ -1,18 +1,28 @@
 """Check a notebook before submitting it: the visible tests, then the public checks.
 
-1. The notebook runs in a fresh Jupyter kernel, from its own folder, without
-   the training cells: every definition cell and every visible test cell.
-   Errors are reported per cell.
+1. The notebook runs in a fresh Jupyter kernel, from a temporary folder
+   holding its helpers, without the training cells: every definition cell
+   and every visible test cell. The kernel is sandboxed like the grader's
+   worker: under bubblewrap, with no network, in its own PID namespace,
+   seeing only the Python installation and that folder, as an unprivileged
+   user when started as root, with limits on memory, CPU time, file size
+   and processes. Errors are reported per cell.
 2. The four functions are graded on the public cases only, by the same
    sandboxed grader and with the same wording as the autograder. Nothing
    about the hidden cases is revealed.
 
 Exit status 0 when every public check passes, 1 otherwise, 2 when the file
-cannot be read. Usage: ``python -m graders.validate NOTEBOOK``
+cannot be read or the sandbox cannot be set up.
+Usage: ``python -m graders.validate NOTEBOOK``
+
+``GRADER_SANDBOX=none`` runs the kernel (and the grader) without the sandbox,
+as the caller: only for notebooks you trust.
 """
 import argparse
 import copy
+import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -22,36 +32,161 @@ from graders.notebook import GRADED_FUNCTIONS, grade_id
 from graders.sandbox import copy_student_files
 
 PUBLIC_CASES = ("public",)
+KERNEL_NAME = "sandboxed-python"
+KERNEL_UID_BASE = 100000
+KERNEL_LIMITS = {
+    "RLIMIT_AS": 3 * 1024 ** 3,
+    "RLIMIT_CPU": 120,
+    "RLIMIT_FSIZE": 64 * 1024 ** 2,
+    "RLIMIT_NPROC": 64,
+    "RLIMIT_CORE": 0,
+}
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+# The first program run in the sandbox: apply the limits, leave root for the unprivileged user, start the kernel.
+# Arguments: the user id, the limits as JSON, the connection file, then the kernel's own arguments.
+KERNEL_LAUNCHER = """\
+import json, os, resource, sys
+uid, limits, connection_file = int(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+for name, value in limits.items():
+    resource.setrlimit(getattr(resource, name), (value, value))
+if os.getuid() == 0:
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    if 0 in (os.getuid(), os.geteuid(), os.getgid(), os.getegid()):
+        sys.exit("the kernel did not leave the root user")
+os.execv(sys.executable, [sys.executable, "-s", "-m", "ipykernel_launcher", "-f", connection_file, *sys.argv[4:]])
+"""
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox cannot be set up on this machine (bubblewrap is missing)."""
+
+
+def sandboxed():
+    """Whether student code runs in the sandbox (always, unless ``GRADER_SANDBOX=none``)."""
+    return os.environ.get("GRADER_SANDBOX") != "none"
+
+
+def kernel_uid():
+    """The unprivileged user id the kernel runs as when validation is started as root.
+
+    Made from this process's id, so no two validations running at the same time share it, nor the process
+    limit that counts per user id.
+    """
+    return KERNEL_UID_BASE + os.getpid()
+
+
+def kernel_command(work, uid):
+    """The kernelspec argv running an IPython kernel sandboxed in ``work`` (the folder with the student's files).
+
+    ``{connection_file}`` is filled in by jupyter_client; the file and the kernel's local sockets lie in ``work``,
+    the only folder the kernel can write to. ``uid`` is the user the kernel becomes when started as root.
+    """
+    if not sandboxed():
+        return [sys.executable, "-s", "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed: student code is never run outside the "
+                                 "sandbox (set GRADER_SANDBOX=none only for trusted notebooks)")
+    prefix, base = os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)
+    if os.getuid() == 0:
+        identity = ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:  # an unprivileged caller: bwrap maps it to itself in a new user namespace, which cannot nest another
+        identity = ["--unshare-user", "--disable-userns"]
+    command = [bwrap, *identity, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+               "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv",
+               "--ro-bind", "/usr", "/usr", "--perms", "0755", "--dir", "/etc",
+               "--ro-bind-try", "/etc/alternatives", "/etc/alternatives", "--ro-bind-try", "/etc/fonts", "/etc/fonts",
+               "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+               *_parent_folders((base, prefix, work)),
+               "--ro-bind", base, base, "--ro-bind", prefix, prefix, "--bind", work, work, "--chdir", work]
+    # JPY_PARENT_PID: the kernel's parent is the sandbox's init; the sandbox ends with this process (--die-with-parent)
+    environment = {"HOME": work, "TMPDIR": work, "PATH": f"{prefix}/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
+                   "JPY_PARENT_PID": "1", "IPYTHONDIR": os.path.join(work, ".ipython"),
+                   "MPLBACKEND": "Agg", "MPLCONFIGDIR": os.path.join(work, ".mpl"),
+                   **{variable: "1" for variable in THREAD_VARIABLES}}
+    for name, value in environment.items():
+        command += ["--setenv", name, value]
+    return command + [sys.executable, "-s", "-c", KERNEL_LAUNCHER, str(uid), json.dumps(KERNEL_LIMITS),
+                      "{connection_file}"]
+
+
+def _parent_folders(paths):
+    """bwrap arguments creating, inside the sandbox, the (empty) parent folders of ``paths``."""
+    parents = set()
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent not in ("/", ""):
+            parents.add(parent)
+            parent = os.path.dirname(parent)
+    arguments = []
+    for parent in sorted(parents, key=lambda folder: folder.count("/")):
+        arguments += ["--perms", "0755", "--dir", parent]
+    return arguments
 
 
 def run_visible_tests(notebook, timeout=120):
-    """Execute the notebook without its training cells in a fresh kernel; return ``[(label, error)]``.
+    """Execute the notebook without its training cells in a fresh sandboxed kernel; return ``[(label, error)]``.
 
     The kernel runs in a temporary folder holding the files students have beside the notebook.
     """
     with tempfile.TemporaryDirectory(prefix="validate-") as folder:
-        copy_student_files(folder)
-        return _execute(notebook, folder, timeout)
+        work = os.path.join(folder, "work")
+        os.makedirs(work)
+        copy_student_files(work)
+        return _execute(notebook, folder, work, timeout)
 
 
-def _execute(notebook, folder, timeout):
+def _execute(notebook, folder, work, timeout):
+    from jupyter_client import AsyncKernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
     from nbclient import NotebookClient
-    from traitlets.config import Config
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     runnable = copy.deepcopy(notebook)
     runnable.cells = [cell for cell in runnable.cells
                       if not (grade_id(cell) or "").startswith(("run_", "test_"))]
-    # local sockets in the temporary folder: no TCP port is opened for the student's kernel
-    sockets = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(folder, "kernel")}})
-    client = NotebookClient(runnable, config=sockets, timeout=timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": folder}})
-    client.execute()
+    uid = kernel_uid()
+    spec_folder = os.path.join(folder, "kernels", KERNEL_NAME)
+    os.makedirs(spec_folder)
+    with open(os.path.join(spec_folder, "kernel.json"), "w", encoding="utf-8") as handle:
+        json.dump({"argv": kernel_command(work, uid), "display_name": "Python (sandboxed)", "language": "python"},
+                  handle)
+    # local sockets in the kernel's folder: no TCP port is opened, and the sandbox (with no network) reaches them
+    manager = AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(work, "kernel"),
+                                 connection_file=os.path.join(work, "kernel.json"),
+                                 kernel_spec_manager=KernelSpecManager(kernel_dirs=[os.path.dirname(spec_folder)]))
+    manager.write_connection_file()
+    if sandboxed() and os.getuid() == 0:
+        _give_to(work, uid)
+    client = NotebookClient(runnable, km=manager, timeout=timeout, allow_errors=True,
+                            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                            resources={"metadata": {"path": work}})
     failures = []
+    try:
+        client.execute(cleanup_kc=True)
+    except DeadKernelError:
+        failures.append(("your notebook", "DeadKernelError: the kernel died (a cell ended it, or it used up its "
+                                          f"{KERNEL_LIMITS['RLIMIT_CPU']} s of CPU time); the cells after it did "
+                                          "not run"))
+    except CellTimeoutError:
+        failures.append(("your notebook", f"CellTimeoutError: a cell ran longer than {timeout} s; the cells after "
+                                          "it did not run"))
     for cell in runnable.cells:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 failures.append((grade_id(cell) or "your cell", f"{output['ename']}: {output['evalue']}"))
     return failures
+
+
+def _give_to(folder, uid):
+    """Make ``folder`` and everything in it belong to ``uid``: the kernel's user writes there, and nowhere else."""
+    for parent, _, files in os.walk(folder):
+        os.chown(parent, uid, uid)
+        for name in files:
+            os.chown(os.path.join(parent, name), uid, uid)
 
 
 def validate(path):
@@ -83,7 +218,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook")
     args = parser.parse_args(argv)
-    sys.exit(validate(args.notebook))
+    try:
+        status = validate(args.notebook)
+    except SandboxUnavailable as problem:
+        print(f"validate: {problem}", file=sys.stderr)
+        status = 2
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,69 @@
+"""``make autograde`` (graders.autograde): a failure while recording one submission stays that submission's."""
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from graders.notebook import ASSIGNMENT
+from tests.conftest import make
+from tests.notebooks import make_submission, reference_solutions, write_submission
+
+STUDENTS = ("a-honest", "b-broken-record", "c-honest")
+
+
+def _cache_path(course, student_id):
+    """Path of the cached verdicts of a student's intake notebook, computed by the course's own code."""
+    script = ("import sys, nbformat; from graders import batch; "
+              "nb = nbformat.read(sys.argv[1], as_version=4); "
+              "print(batch._cache_path(batch.submission_key(nb, batch.grader_version())))")
+    notebook = os.path.join(course, "intake", student_id, ASSIGNMENT, "Regularization.ipynb")
+    return subprocess.run([sys.executable, "-c", script, notebook], cwd=course, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def test_a_student_nbgrader_cannot_record_is_listed_and_the_rest_is_recorded_and_reported(released_course):
+    course = released_course
+    solutions = reference_solutions()
+    for student_id in STUDENTS:
+        write_submission(make_submission(solutions), course, student_id)
+    write_submission(make_submission({name: solutions[name] for name in list(solutions)[:1]}), course,
+                     "b-broken-record")
+    for module in ("graders.intake", "graders.batch"):
+        subprocess.run([sys.executable, "-m", module], cwd=course, check=True, capture_output=True)
+    path = _cache_path(course, "b-broken-record")
+    with open(path, encoding="utf-8") as handle:
+        record = json.load(handle)
+    record["cell_errors"] = [{"cell": 100000, "error": "a record no notebook has"}]
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(record, handle)
+
+    result = make(course, "autograde", check=False)
+
+    assert result.returncode != 0
+    assert "1 submission(s) need the instructor's attention:" in result.stdout
+    assert "  'b-broken-record': nbgrader could not record it" in result.stdout
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        recorded = {s.student.id: s.score for s in gradebook.find_assignment(ASSIGNMENT).submissions}
+    assert recorded.get("a-honest") == 10.0 and recorded.get("c-honest") == 10.0
+    assert not glob.glob(os.path.join(course, "autograded", "b-broken-record", ASSIGNMENT, "*.ipynb"))
+    with open(os.path.join(course, "reports", "grades.csv"), encoding="utf-8") as handle:
+        rows = {row["student_id"]: row["total"] for row in csv.DictReader(handle)}
+    assert rows["a-honest"] == "10" and rows["c-honest"] == "10"
+    assert os.path.exists(os.path.join(course, "reports", "nbgrader-autograde.log"))
+
+
+def test_an_unreadable_submission_needs_no_attention(released_course):
+    folder = os.path.join(released_course, "submitted", "d-empty", ASSIGNMENT)
+    os.makedirs(folder)
+    open(os.path.join(folder, "Regularization.ipynb"), "w").close()
+    result = make(released_course, "autograde", check=False)
+    assert "d-empty" in result.stdout and "the notebook file is empty" in result.stdout
+    assert "'d-empty'" not in result.stdout.split("need the instructor's attention")[-1]
+    notebook = nbformat.read(os.path.join(released_course, "autograded", "d-empty", ASSIGNMENT,
+                                          "Regularization.ipynb"), as_version=4)
+    assert notebook.metadata["regularization_intake"]["unreadable"] == "the notebook file is empty"
