@@ -48,8 +48,10 @@ release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 # Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
+# STUDENT=id grades one student only; FORCE=1 grades and records again what is up to date.
 autograde: venv
-	$(PY) -m graders.autograde --reports $(REPORTS) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	$(PY) -m graders.autograde --reports $(REPORTS) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+		$(if $(STUDENT),--student '$(STUDENT)') $(if $(filter 1,$(FORCE)),--force)
 
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN
@@ -85,5 +87,8 @@ bench: venv
 	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
 	$(PY) bench/hostile.py
 
+# The gradebook (manual grades, overrides) is never deleted: clean moves it to backups/ with a time stamp.
 clean:
-	rm -rf autograded/*/ feedback $(REPORTS) gradebook.db
+	@if [ -f gradebook.db ]; then mkdir -p backups && mv gradebook.db "backups/gradebook-$$(date -u +%Y%m%dT%H%M%SZ).db" \
+		&& echo "gradebook.db moved to backups/"; fi
+	rm -rf autograded/*/ feedback $(REPORTS)

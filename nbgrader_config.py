@@ -10,13 +10,16 @@ import warnings
 
 from sqlalchemy.exc import SAWarning
 
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, IgnorePattern,
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, GetGrades, IgnorePattern,
                                     LimitOutput, OverwriteKernelspec, SaveAutoGrades)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading  # noqa: E402
 from graders.notebook import gradebook_url  # noqa: E402
+from graders.sanitize import (DropActiveOutputs, PolicyHTMLExporter, ResetOutputMetadata,  # noqa: E402
+                              SanitizeMarkdownCells, SanitizeRichOutputs)
 
 # nbgrader 0.9 with SQLAlchemy 2 warns of its own session handling on every new submission; the gradebook is
 # written correctly (the tests read it back), so this one warning is silenced and no other.
@@ -43,6 +46,12 @@ elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads t
           "kept only for comparison benchmarks", file=sys.stderr)
 # submitted/ (where `nbgrader collect` and `zip_collect` also put submissions) is read only by the intake
 # (graders.intake), which writes the gradable copies to intake/; `make autograde` points nbgrader there.
+
+# Feedback shows the student's notebook as inert content (graders.sanitize) in a page whose
+# Content-Security-Policy lets no script run; nbgrader's own preprocessors come first and last.
+c.GenerateFeedback.preprocessors = [GetGrades, SanitizeMarkdownCells, DropActiveOutputs, ResetOutputMetadata,
+                                    SanitizeRichOutputs, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.exporter_class = PolicyHTMLExporter
 # `nbgrader zip_collect` (an LMS download in downloaded/regularization/archive/) files each notebook named
 # <student id>_attempt_<anything>_Regularization.ipynb under submitted/<student id>/; the intake then applies
 # the student-id rule (graders.student_ids) as on every other road in.

@@ -9,7 +9,9 @@
 4. The reports are written from the gradebook, always.
 
 The exit status is 0 when every submission was recorded, else 1, after a list of the submissions that need the
-instructor's attention, one line each. Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR]``
+instructor's attention, one line each.
+
+Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR] [--student ID] [--force]``
 """
 import argparse
 import json
@@ -21,7 +23,7 @@ import sys
 from graders.batch import prefetch
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
-from graders.student_ids import shown
+from graders.student_ids import id_problem, shown
 
 NBGRADER_LOG = "nbgrader-autograde.log"
 
@@ -80,15 +82,20 @@ def write_reports(out_dir, root):
     return None
 
 
-def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None):
-    """Run the whole step; return ``{entry: reason}`` of the submissions that need the instructor's attention."""
+def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None, force=False):
+    """Run the whole step; return ``{entry: reason}`` of the submissions that need the instructor's attention.
+
+    ``only`` limits the run to one student; ``force`` grades and records again even what is up to date.
+    """
     submitted, intake_dir = os.path.join(root, "submitted"), os.path.join(root, "intake")
     reports_dir = reports_dir or os.path.join(root, "reports")
-    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"))
+    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force)
+    if only is not None and not summary.queued and only not in summary.attention and not force:
+        print(f"{only}: up to date (FORCE=1 grades and records it again)")
     print_summary(summary, submitted)
     print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
     attention = dict(summary.attention)
-    graded, failed = prefetch(intake_dir, jobs, scheduler)
+    graded, failed = prefetch(intake_dir, jobs, scheduler, force)
     print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
     for student in failed:
         shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
@@ -108,9 +115,14 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=None, help="local worker processes (default: all cores)")
     parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--reports", default=None, help="folder of the reports (default: reports/)")
+    parser.add_argument("--student", default=None, help="grade this student only")
+    parser.add_argument("--force", action="store_true", help="grade and record again, even what is up to date")
     args = parser.parse_args(argv)
+    if args.student is not None and id_problem(args.student):
+        sys.exit(f"autograde: {id_problem(args.student)}")
     try:
-        attention = autograde(ROOT, args.reports and os.path.abspath(args.reports), args.jobs, args.scheduler or None)
+        attention = autograde(ROOT, args.reports and os.path.abspath(args.reports), args.jobs, args.scheduler or None,
+                              args.student, args.force)
     except NotReleased as problem:
         sys.exit(str(problem))
     if attention:

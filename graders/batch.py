@@ -95,8 +95,8 @@ def cached_grade(notebook):
     return verdicts, record["cell_errors"]
 
 
-def pending_notebooks(intake_dir):
-    """Intake notebooks whose verdicts are not cached yet.
+def pending_notebooks(intake_dir, force=False):
+    """Intake notebooks whose verdicts are not cached yet (all of them with ``force``).
 
     Returns
     -------
@@ -110,14 +110,16 @@ def pending_notebooks(intake_dir):
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
         notebook = nbformat.read(path, as_version=4)
         key = submission_key(notebook, version)
-        if _load(key) is None:
+        if force or _load(key) is None:
             pending[key] = nbformat.writes(notebook)
             students.setdefault(key, []).append(os.path.basename(os.path.dirname(os.path.dirname(path))))
     return pending, students
 
 
-def prefetch(intake_dir, jobs=None, scheduler=None):
+def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
+
+    With ``force``, every notebook of ``intake_dir`` is graded again and its cached verdicts replaced.
 
     A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
 
@@ -130,7 +132,7 @@ def prefetch(intake_dir, jobs=None, scheduler=None):
     """
     from tqdm import tqdm
 
-    pending, students = pending_notebooks(intake_dir)
+    pending, students = pending_notebooks(intake_dir, force)
     failed = {}
     if not pending:
         return 0, failed

@@ -241,7 +241,7 @@ def _entries_or_none(name, dir_fd, default):
         os.close(fd)
 
 
-def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None):
+def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False):
     """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
 
     Parameters
@@ -252,6 +252,8 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None):
         When given, students whose record there and in the gradebook is up to date are left out.
     only : str, optional
         Take in this student only.
+    force : bool
+        Queue the students even when their record is up to date.
 
     Returns
     -------
@@ -276,6 +278,7 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None):
             students = [s for s in students if s == only]
             summary.attention = {k: v for k, v in summary.attention.items() if k == only}
         recorded = recorded_digests(autograded_dir, students) if autograded_dir else {}
+        recorded = {} if force else recorded
         for student_id in students:
             try:
                 submission = take_in(submitted_fd, student_id, release)

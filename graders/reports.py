@@ -14,6 +14,7 @@ import collections
 import csv
 import json
 import os
+import re
 import xml.etree.ElementTree as ElementTree
 
 import nbformat
@@ -69,26 +70,58 @@ def summary(records):
             "totals": [r["total"] for r in records]}
 
 
+#: First characters that make a spreadsheet read a cell as a formula (or, tab and CR, hide one behind them).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text):
+    """``text`` as a spreadsheet cell that stays text: a leading ``'`` when it would start a formula.
+
+    A student id such as ``=HYPERLINK("http://x","y")`` would otherwise be a live formula once the CSV is
+    opened in a spreadsheet. The ``'`` is the usual mark of a text cell; it is shown, so the id stays
+    recognisable. Only text columns go through here: scores are written as numbers.
+    """
+    text = str(text)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def write_csv(records, path):
+    """One row per student: id (as text, see :func:`spreadsheet_text`), total, max and each function's score."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["student_id", "total", "max", *GRADED_FUNCTIONS])
         for r in records:
-            writer.writerow([r["student"], f"{r['total']:g}", f"{r['max']:g}",
+            writer.writerow([spreadsheet_text(r["student"]), f"{r['total']:g}", f"{r['max']:g}",
                              *[f"{r['functions'].get(name, {}).get('score', 0):g}" for name in GRADED_FUNCTIONS]])
 
 
+#: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text):
+    """``text`` with each character XML 1.0 forbids written as a Python escape (``\\x1b``, ``\\x00``, ``\\ud800``).
+
+    Error messages quote what a student's code raised, terminal colour codes and NUL bytes included;
+    ElementTree would write them as they are, and no XML parser reads the file back.
+    """
+    return XML_ILLEGAL.sub(lambda match: ascii(match.group())[1:-1], str(text))
+
+
 def write_junit(record, path):
-    suite = ElementTree.Element("testsuite", name=f"regularization.{record['student']}",
+    """One JUnit test suite for the student, one test case per function; every string made XML-safe."""
+    student = xml_text(record["student"])
+    suite = ElementTree.Element("testsuite", name=f"regularization.{student}",
                                 tests=str(len(GRADED_FUNCTIONS)),
                                 failures=str(sum(not f.get("passed") for f in record["functions"].values())))
     for name in GRADED_FUNCTIONS:
         verdict = record["functions"].get(name, {})
-        case = ElementTree.SubElement(suite, "testcase", classname=record["student"], name=name)
+        case = ElementTree.SubElement(suite, "testcase", classname=student, name=name)
         if not verdict.get("passed"):
-            failure = ElementTree.SubElement(case, "failure", type=verdict.get("check") or "missing",
-                                             message=verdict.get("message", "not graded"))
-            failure.text = verdict.get("message", "not graded")
+            message = xml_text(verdict.get("message", "not graded"))
+            failure = ElementTree.SubElement(case, "failure", type=xml_text(verdict.get("check") or "missing"),
+                                             message=message)
+            failure.text = message
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 

@@ -67,3 +67,27 @@ def test_an_unreadable_submission_needs_no_attention(released_course):
     notebook = nbformat.read(os.path.join(released_course, "autograded", "d-empty", ASSIGNMENT,
                                           "Regularization.ipynb"), as_version=4)
     assert notebook.metadata["regularization_intake"]["unreadable"] == "the notebook file is empty"
+
+
+def test_one_student_or_everyone_is_graded_again_on_request_and_clean_keeps_the_gradebook(released_course):
+    course = released_course
+    write_submission(make_submission(reference_solutions()), course, "e-again")
+    make(course, "autograde", check=False)
+    up_to_date = make(course, "autograde", "STUDENT=e-again", check=False)
+    assert "0 submission(s) new or changed" in up_to_date.stdout and "e-again: up to date" in up_to_date.stdout
+    forced = make(course, "autograde", "STUDENT=e-again", "FORCE=1", check=False)
+    assert "1 submission(s) new or changed" in forced.stdout
+    assert "graded 1 submission(s) in the sandbox" in forced.stdout
+    everyone = make(course, "autograde", "FORCE=1", check=False)
+    queued = len([name for name in os.listdir(os.path.join(course, "submitted"))])
+    assert f"{queued} submission(s) new or changed" in everyone.stdout
+    assert everyone.returncode == 0  # the verdicts are graded again, so the broken cached record is replaced
+    bad = make(course, "autograde", "STUDENT=al?ce", check=False)
+    assert bad.returncode != 0 and "student id 'al?ce' is not valid" in bad.stderr
+    with open(os.path.join(course, "gradebook.db"), "rb") as handle:
+        gradebook = handle.read()
+    make(course, "clean")
+    backups = glob.glob(os.path.join(course, "backups", "gradebook-*.db"))
+    assert len(backups) == 1 and not os.path.exists(os.path.join(course, "gradebook.db"))
+    with open(backups[0], "rb") as handle:
+        assert handle.read() == gradebook
