@@ -5,11 +5,12 @@ and files are read through :mod:`graders.untrusted` (no symbolic link is
 followed at any level, only regular files are read, every read is capped and
 never blocks), student ids must follow :mod:`graders.student_ids`, and the
 notebook is rebuilt by :mod:`graders.gradable` with the release's metadata
-only. For each student the intake writes
-``intake/<student>/regularization/Regularization.ipynb`` (and the timestamp).
-A submission that cannot be read becomes the untouched release notebook with
-the reason recorded in its metadata; the grader shows that reason as the
-student's feedback and scores it 0. A student id that breaks the rule, or a
+only, its markup made inert by :mod:`graders.sanitize` (so that no page
+showing it runs it, formgrader's grading view included). For each student the
+intake writes ``intake/<student>/regularization/Regularization.ipynb`` (and
+the timestamp). A submission that cannot be read becomes the untouched
+release notebook with the reason recorded in its metadata; the grader shows
+that reason as the student's feedback and scores it 0. A student id that breaks the rule, or a
 submission the intake itself fails on, is not queued: it is listed as needing
 the instructor's attention. One line per problem is printed.
 
@@ -28,6 +29,7 @@ import nbformat
 from graders import untrusted
 from graders.gradable import UnreadableSubmission, gradable_notebook, parse_notebook
 from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
+from graders.sanitize import inert_notebook
 from graders.student_ids import id_problem, shown
 
 NOTEBOOK_NAME = "Regularization.ipynb"
@@ -37,7 +39,7 @@ MAX_TIMESTAMP_BYTES = 256
 INTAKE_KEY = "regularization_intake"
 RECORD_INPUTS = (os.path.join(ROOT, "nbgrader_config.py"), RELEASE_NOTEBOOK,
                  *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "gradable.py", "untrusted.py",
-                                                                    "nbgrader_plugin.py", "reports.py")))
+                                                                    "sanitize.py", "nbgrader_plugin.py", "reports.py")))
 
 
 class NotReleased(Exception):
@@ -141,6 +143,7 @@ def _read_submission(submitted_fd, student_id, release):
         notebook, notes = gradable_notebook(parse_notebook(
             untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES))[0], release)
         notes = ([note] if note else []) + notes
+        inert_notebook(notebook, {cell.source for cell in release.cells if cell.cell_type == "markdown"})
         timestamp, timestamp_note = _read_timestamp(folder_fd, entries)
     finally:
         os.close(folder_fd)

@@ -27,7 +27,7 @@ from bleach import html5lib_shim
 from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.exporters import HTMLExporter
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import List, Unicode
 
 #: Tags kept in student HTML: formatting, lists, tables, code, links and images. Everything else is escaped.
 INERT_TAGS = frozenset((
@@ -150,6 +150,12 @@ def _markdown_exporter(preprocessor):
     return preprocessor.parent if isinstance(preprocessor.parent, HTMLExporter) else HTMLExporter()
 
 
+class InertPreprocessor(NbGraderPreprocessor):
+    """Base of the preprocessors below: takes the exporter's ``display_data_priority`` setting without a warning."""
+
+    display_data_priority = List(NbGraderPreprocessor.display_data_priority.default_value).tag(config=True)
+
+
 def _display_outputs(cell):
     """The outputs of a code cell that carry representations (``display_data``, ``execute_result``)."""
     if cell.cell_type != "code":
@@ -158,7 +164,7 @@ def _display_outputs(cell):
                                                                                            "execute_result")]
 
 
-class SanitizeMarkdownCells(NbGraderPreprocessor):
+class SanitizeMarkdownCells(InertPreprocessor):
     """Render each markdown cell to inert HTML, so no markup of it runs in the page.
 
     A markdown cell passes raw HTML through (``<script>``, ``<img onerror=...>``, ``<iframe>``) and makes
@@ -173,7 +179,7 @@ class SanitizeMarkdownCells(NbGraderPreprocessor):
         return cell, resources
 
 
-class DropActiveOutputs(NbGraderPreprocessor):
+class DropActiveOutputs(InertPreprocessor):
     """Keep only the output representations in ``SHOWN_MIME_TYPES``.
 
     ``application/javascript`` is written into the page as a script; widget views, other ``application/*``
@@ -192,7 +198,7 @@ class DropActiveOutputs(NbGraderPreprocessor):
         return cell, resources
 
 
-class ResetOutputMetadata(NbGraderPreprocessor):
+class ResetOutputMetadata(InertPreprocessor):
     """Keep only the display hints of ``DISPLAY_HINTS`` in output metadata, with values of the right kind.
 
     The template writes an image's width and height unquoted into its ``<img>`` tag (a width of
@@ -214,7 +220,7 @@ class ResetOutputMetadata(NbGraderPreprocessor):
         return hints
 
 
-class SanitizeRichOutputs(NbGraderPreprocessor):
+class SanitizeRichOutputs(InertPreprocessor):
     """Make ``text/html`` and ``text/markdown`` outputs inert.
 
     A ``text/html`` output beside an image is dropped (once its scripts are gone, an interactive chart is
@@ -265,3 +271,25 @@ class PolicyHTMLExporter(HTMLExporter):
     def from_notebook_node(self, nb, resources=None, **kw):
         page, resources = super().from_notebook_node(nb, resources, **kw)
         return with_policy(page, self.content_security_policy), resources
+
+
+def inert_notebook(notebook, trusted_markdown=frozenset()):
+    """Make a student's notebook inert in place, for every page that shows it (formgrader's grading view too).
+
+    Outputs go through :class:`DropActiveOutputs`, :class:`ResetOutputMetadata` and
+    :class:`SanitizeRichOutputs`; markdown cells through :class:`SanitizeMarkdownCells`, except those whose
+    source is one of ``trusted_markdown`` (the release's own text, kept as written).
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+    trusted_markdown : set of str
+    """
+    resources = {}
+    steps = (DropActiveOutputs(), ResetOutputMetadata(), SanitizeRichOutputs())
+    markdown = SanitizeMarkdownCells()
+    for index, cell in enumerate(notebook.cells):
+        for step in steps:
+            step.preprocess_cell(cell, resources, index)
+        if cell.cell_type == "markdown" and cell.source not in trusted_markdown:
+            markdown.preprocess_cell(cell, resources, index)

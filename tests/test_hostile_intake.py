@@ -164,6 +164,21 @@ def original_course_layout(course, student_id):
     _write(course, student_id, notebook)
 
 
+MARKER = "pwned-grading-view"
+
+
+def markup_for_the_grading_view(course, student_id):
+    notebook = _correct()
+    notebook.cells.insert(1, nbformat.v4.new_markdown_cell(
+        f"<script>document.title='{MARKER}'</script>\n<img src=x onerror=\"document.title='{MARKER}'\">"))
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "application/javascript": f"document.title='{MARKER}'",
+        "text/html": f"<b>bold</b><script>document.title='{MARKER}'</script>"})]
+    notebook.cells.insert(2, cell)
+    _write(course, student_id, notebook)
+
+
 def older_nbformat(minor):
     def write(course, student_id):
         notebook = json.loads(nbformat.writes(_correct()))
@@ -196,6 +211,7 @@ ATTACKS = [
     (own_grade_cell_with_points, FULL, "nbgrader metadata was removed"),
     (schema_version_too_new, FULL, None),
     (original_course_layout, FULL, "not in the release's layout"),
+    (markup_for_the_grading_view, FULL, None),
     *[(older_nbformat(minor), FULL, None) for minor in range(6)],
 ]
 ATTACKERS = {f"s{2 * index + 2:02d}-{attack.__name__}": (attack, total, reason)
@@ -283,3 +299,20 @@ def test_submissions_are_not_modified(hostile_run):
     folder = os.path.join(course, "submitted", "s04-folder_link_to_neighbour")
     assert os.path.islink(folder) and os.readlink(folder) == "s01-honest"
     assert os.path.exists(os.path.join(course, "submitted", "alic?", ASSIGNMENT, NAME))
+
+
+def test_the_grading_view_shows_student_markup_inert(hostile_run):
+    """Formgrader renders the autograded notebook with a stock exporter: nothing of the student's may run there."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    course, _, _ = hostile_run
+    student_id = next(s for s in ATTACKERS if s.endswith("markup_for_the_grading_view"))
+    path = os.path.join(course, "autograded", student_id, ASSIGNMENT, NAME)
+    notebook = nbformat.read(path, as_version=4)
+    page, _ = HTMLExporter().from_notebook_node(notebook)
+    soup = BeautifulSoup(page, "html.parser")
+    assert not [tag for tag in soup.find_all("script") if MARKER in (tag.string or "")]
+    assert not [tag for tag in soup.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
+    outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"])
+    assert "<b>bold</b>" in page and "<script" not in outputs and "application/javascript" not in outputs
