@@ -16,7 +16,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Dedu
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
-from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading  # noqa: E402
+from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading, mark_recorded  # noqa: E402
 from graders.notebook import gradebook_url  # noqa: E402
 from graders.sanitize import (DropActiveOutputs, PolicyHTMLExporter, ResetOutputMetadata,  # noqa: E402
                               SanitizeMarkdownCells, SanitizeRichOutputs)
@@ -39,6 +39,8 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
                                           CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]
+    # a student is marked as recorded only once their grades are committed (crash-safe reruns)
+    c.Autograde.post_convert_hook = mark_recorded
 elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once
     os.environ["NBGRADER_STOCK_EXECUTE_WARNED"] = "1"
     print(f"nbgrader_config.py: UNSAFE: NBGRADER_STOCK_EXECUTE=1 runs student code unsandboxed, in kernels of "

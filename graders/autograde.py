@@ -5,7 +5,9 @@
 2. :mod:`graders.batch` grades the queued notebooks in the sandbox, in parallel, and caches the verdicts; a
    submission whose grading fails is taken out of the queue, with nothing cached or recorded for it.
 3. ``nbgrader autograde`` records the queue into the gradebook (``intake/`` is its submitted folder). A student
-   it fails on is found by their record: the autograded notebook must carry the digest the intake gave it.
+   is marked as recorded, with the digest the intake gave their submission, only once their grades are
+   committed (:func:`graders.nbgrader_plugin.mark_recorded`); a student it fails on, or a run killed at any
+   moment, leaves the student unmarked, and the next run records them again.
 4. The reports are written from the gradebook, always.
 
 The exit status is 0 when every submission was recorded, else 1, after a list of the submissions that need the
@@ -21,7 +23,7 @@ import subprocess
 import sys
 
 from graders.batch import prefetch
-from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, run_intake
+from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
 from graders.student_ids import id_problem, shown
 
@@ -63,11 +65,7 @@ def _intake_digests(intake_dir):
 
 
 def _recorded_digest(autograded_dir, student):
-    try:
-        with open(os.path.join(autograded_dir, student, ASSIGNMENT, NOTEBOOK_NAME), encoding="utf-8") as handle:
-            return json.load(handle)["metadata"][INTAKE_KEY]["digest"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return read_record_marker(os.path.join(autograded_dir, student, ASSIGNMENT))
 
 
 def write_reports(out_dir, root):

@@ -22,6 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import nbformat
 
+from graders.faults import fault_point
 from graders.grading import Verdict, grade_notebook
 from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR, SOURCE_NOTEBOOK
 from graders.sandbox import definition_cells
@@ -141,6 +142,7 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
     def settle(key, future):
         try:
             _store(key, future.result())
+            fault_point("grading")
         except Exception as error:  # the fault stays with these submissions; nothing is cached for them
             reason = f"grading failed: {type(error).__name__}: {error}"[:300]
             failed.update({student: reason for student in students[key]})

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import nbformat
 
 from graders import untrusted
+from graders.faults import fault_point
 from graders.gradable import UnreadableSubmission, gradable_notebook, parse_notebook
 from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
 from graders.sanitize import inert_notebook
@@ -37,6 +38,7 @@ RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 MAX_TIMESTAMP_BYTES = 256
 INTAKE_KEY = "regularization_intake"
+RECORD_MARKER = ".recorded"
 RECORD_INPUTS = (os.path.join(ROOT, "nbgrader_config.py"), RELEASE_NOTEBOOK,
                  *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "gradable.py", "untrusted.py",
                                                                     "sanitize.py", "nbgrader_plugin.py", "reports.py")))
@@ -185,7 +187,7 @@ def intake_digest(notebook, timestamp, course):
 
 
 def recorded_digests(autograded_dir, students):
-    """``{student: digest}`` of the autograded notebooks the gradebook holds a submission for.
+    """``{student: digest}`` of the records the gradebook holds and :func:`graders.nbgrader_plugin.mark_recorded` marked as committed.
 
     Raises
     ------
@@ -201,14 +203,27 @@ def recorded_digests(autograded_dir, students):
     except MissingEntry:
         raise NotReleased(f"{url}: the gradebook has no record of the assignment '{ASSIGNMENT}': "
                           "run `make release` first") from None
-    digests = {}
-    for student_id in set(students) & in_gradebook:
-        try:
-            with open(os.path.join(autograded_dir, student_id, ASSIGNMENT, NOTEBOOK_NAME), encoding="utf-8") as handle:
-                digests[student_id] = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return digests
+    return {student_id: digest for student_id in set(students) & in_gradebook
+            if (digest := read_record_marker(os.path.join(autograded_dir, student_id, ASSIGNMENT)))}
+
+
+def write_record_marker(folder, digest):
+    """Mark the record in the autograded ``folder`` as committed for ``digest`` (atomically)."""
+    temporary = os.path.join(folder, RECORD_MARKER + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(digest)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, os.path.join(folder, RECORD_MARKER))
+
+
+def read_record_marker(folder):
+    """The digest whose record is committed in the autograded ``folder``, or None."""
+    try:
+        with open(os.path.join(folder, RECORD_MARKER), encoding="utf-8") as handle:
+            return handle.read(200).strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def student_folders(submitted_fd):
@@ -287,6 +302,7 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
                 submission = take_in(submitted_fd, student_id, release)
                 if _queue(submission, student_id, intake_dir, course, recorded.get(student_id)):
                     summary.queued.append(student_id)
+                fault_point("intake")
             except Exception as error:  # one student's failure stays that student's
                 summary.attention[student_id] = f"the intake failed: {type(error).__name__}: {error}"[:300]
                 shutil.rmtree(os.path.join(intake_dir, student_id), ignore_errors=True)

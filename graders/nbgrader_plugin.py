@@ -8,6 +8,8 @@ it (an error output scores 0, anything else full points). Errors of the
 student's own cells are shown on those cells. The hidden part of each test
 cell is removed from the autograded notebook, which feedback is made from.
 """
+import json
+import os
 import re
 
 from nbgrader.api import MissingEntry
@@ -16,8 +18,9 @@ from nbformat.v4 import new_output
 
 from graders.batch import cached_grade
 from graders.grading import Verdict
-from graders.intake import INTAKE_KEY
-from graders.notebook import GRADED_FUNCTIONS, grade_id
+from graders.faults import fault_point
+from graders.intake import INTAKE_KEY, write_record_marker
+from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
 from graders.reports import VERDICT_KEY
 
 HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*", re.S)
@@ -27,6 +30,7 @@ class SandboxedGrading(NbGraderPreprocessor):
     """Write sandboxed verdicts into the autograded test cells."""
 
     def preprocess(self, nb, resources):
+        fault_point("recording")
         unreadable = nb.metadata.get(INTAKE_KEY, {}).get("unreadable")
         if unreadable:
             verdicts = {name: Verdict(name, False, "readable", f"your submission could not be graded: {unreadable}")
@@ -81,3 +85,19 @@ class OverwriteReleasedCells(OverwriteCells):
 
 def _error_output(ename, message):
     return new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+
+
+def mark_recorded(assignment, student, notebooks):
+    """nbgrader's post-convert hook: mark each student just recorded as recorded, with their intake digest.
+
+    nbgrader calls it once a student's grades are committed and their autograded notebook is written (before
+    that, the autograded folder already holds the sanitized notebook, so that notebook proves nothing). A run
+    killed before the mark leaves the student unmarked, and the next ``make autograde`` records them again.
+    ``notebooks`` are the intake notebooks of one student; ``student`` is nbgrader's pattern, not an id.
+    """
+    for path in notebooks:
+        with open(path, encoding="utf-8") as handle:
+            digest = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
+        student_id = os.path.basename(os.path.dirname(os.path.dirname(path)))
+        write_record_marker(os.path.join(ROOT, "autograded", student_id, assignment), digest)
+    fault_point("recorded")

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ElementTree
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
+from graders.faults import fault_point
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url
 
 NOTEBOOK = "Regularization"
@@ -154,6 +155,7 @@ def write_reports(out_dir, root=ROOT):
     stats = summary(records)
     os.makedirs(os.path.join(out_dir, "junit"), exist_ok=True)
     write_csv(records, os.path.join(out_dir, "grades.csv"))
+    fault_point("reports")
     with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
         json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
     write_plot(records, stats, os.path.join(out_dir, "grade_distribution.png"))

@@ -1,20 +1,43 @@
-"""The trusted side of running a submission: a sandboxed worker process and what it returns.
+"""The trusted side of running a submission: a sandboxed worker process and what it reports.
 
 Each submission runs in a fresh process under bubblewrap (``bwrap``): no
-network, its own PID namespace, only the Python installation and the files
-a student has (helpers and data) visible, the grader's files and the
-gradebook absent. Inside, the worker drops to an unprivileged user with
-limits on memory, CPU time, file size and processes. The user id is unique
-to the grading process (a base plus its pid), so the process limit of one
-submission (a fork bomb) never counts against another graded at the same
-time. The parent kills the
-whole process group at the wall-clock limit. If the process dies, the step
-that killed it (a cell, or a graded function) is left out and the rest is run
-again, so one ``os._exit`` costs only what it broke.
+network, its own PID namespace, only the Python installation visible, the
+grader's files and the gradebook absent. Its working folder (also its home)
+is a private, size-capped tmpfs holding read-only copies of the files a
+student has (helpers and data); the worker and its job are mounted read-only
+elsewhere. Nothing the student writes reaches the host, so the trusted side
+only ever removes a folder it wrote itself. Inside, the worker drops to an
+unprivileged user with limits on memory, CPU time, file size and processes.
+
+Every sandbox running at the same time has a user id of its own, from
+:data:`SANDBOX_UIDS` (see :class:`UidPool`), so the process limit of one
+submission (a fork bomb) never counts another's processes, whether they run
+in other processes or in other threads of this one.
+
+The worker reports on a pipe: this side creates it and passes only its write
+end into the sandbox. It reads the pipe with a byte cap and never past the
+wall-clock limit, at which it kills the whole process group; it never opens
+a path the student could have chosen. What arrives is untrusted bytes: the
+frames (see :mod:`graders.plain`) are decoded with caps and the record is
+validated against the job. Anything that does not validate gives that
+submission the verdict :data:`MALFORMED` on every function. If the process
+dies, the step that killed it (a cell, or a graded function) is left out and
+the rest is run again, so one ``os._exit`` costs only what it broke.
+
+``GRADER_SANDBOX=none`` runs the worker without bubblewrap, as the caller, in
+a folder of the job: only for notebooks you trust.
 """
+import contextlib
+import fcntl
+import functools
 import json
+import math
 import os
+import re
+import select
 import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -24,11 +47,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
-from graders.plain import unflatten
+from graders.plain import (MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec,
+                           decode_results, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
-SANDBOX_UID_BASE = 100000
+# Sandbox user ids: above 100000 + any pid (pid_max is at most 2**22), the ids other tools derive from a pid.
+SANDBOX_UID_BASE = 100000 + 2 ** 22
+SANDBOX_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 4096)
 LIMITS = {
     "RLIMIT_AS": 3 * 1024 ** 3,
     "RLIMIT_CPU": 120,
@@ -41,16 +67,55 @@ SECONDS_PER_CALL = 10.0
 SECONDS_PER_SUBMISSION = 120.0
 MAX_RESTARTS = 4
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+# Inside the sandbox: the student's working folder and home (a tmpfs of WORK_AREA_BYTES), the worker's folder.
+SANDBOX_WORKDIR = "/home/student"
+SANDBOX_GRADER = "/grader"
+WORK_AREA_BYTES = 128 * 1024 ** 2
+# What the trusted side accepts from one run.
+MAX_STREAM_BYTES = 64 * 1024 ** 2
+MAX_HEADER_BYTES = 16 * 1024 ** 2
+MAX_ARRAYS = 50_000
+MAX_RECORD_DEPTH = 48
+MAX_STEP_BYTES = 128
+MAX_MUTATED = 64
+DRAIN_SECONDS = 5.0
+MALFORMED = "the grading output of this submission was malformed"
+STEP = re.compile(r"cell (0|[1-9][0-9]{0,8})|call ([A-Za-z_][A-Za-z0-9_]{0,99})")
+CASE_KEYS = {"status", "error", "random_draws", "mutated"}
 
 
 @dataclass
 class RunResult:
-    """What the worker reported about one submission (untrusted data, already parsed)."""
+    """What the worker reported about one submission (untrusted data, validated).
+
+    ``malformed`` says why the report was refused, when it was: every function then fails with
+    :data:`MALFORMED`.
+    """
 
     functions: dict = field(default_factory=dict)
     cell_errors: list = field(default_factory=list)
     crashed_functions: dict = field(default_factory=dict)
     arrays: dict = field(default_factory=dict)
+    malformed: str | None = None
+
+
+@dataclass
+class RunReport:
+    """The validated report of one sandboxed run.
+
+    Attributes
+    ----------
+    results : tuple or None
+        ``(cell_errors, functions, arrays)`` when the worker finished.
+    step : tuple or None
+        The last step it started: ``("cell", index)`` or ``("call", function name)``.
+    malformed : str or None
+        Why the report was refused.
+    """
+
+    results: tuple | None = None
+    step: tuple | None = None
+    malformed: str | None = None
 
 
 def definition_cells(notebook):
@@ -59,29 +124,56 @@ def definition_cells(notebook):
             if cell.cell_type == "code" and not (grade_id(cell) or "").startswith(NON_DEFINITION_PREFIXES)]
 
 
-def sandbox_command(workdir):
-    """The command line that runs the worker in ``workdir`` under bubblewrap (or directly without it)."""
-    worker = ["-E", "-s", "-X", "faulthandler", os.path.join(workdir, "_worker", "worker.py")]
-    if os.environ.get("GRADER_SANDBOX") == "none":
-        return [sys.executable, *worker]
+def sandboxed():
+    """Whether student code runs under bubblewrap (always, unless ``GRADER_SANDBOX=none``)."""
+    return os.environ.get("GRADER_SANDBOX") != "none"
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap():
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise RuntimeError("bubblewrap (bwrap) is not installed: student code is never run outside the "
                            "sandbox (set GRADER_SANDBOX=none only for trusted notebooks)")
+    usage = subprocess.run([bwrap, "--help"], capture_output=True, text=True, check=False)
+    if "--size" not in usage.stdout + usage.stderr:
+        raise RuntimeError(f"{bwrap} is too old: bubblewrap 0.8 or later is needed (for --size)")
+    return bwrap
+
+
+def sandbox_command(jobdir):
+    """The command line that runs the worker of the job in ``jobdir`` (see :func:`prepare_job`).
+
+    Under bubblewrap, the student's working folder is a fresh tmpfs with the files of ``jobdir/files``
+    bound read-only into it; without the sandbox, it is ``jobdir/work``.
+    """
+    flags = ["-E", "-s", "-X", "faulthandler"]
+    if not sandboxed():
+        return [sys.executable, *flags, os.path.join(jobdir, "grader", "worker.py")]
     prefix = sys.prefix
     base = os.path.realpath(sys.base_prefix)
-    command = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-               "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_DAC_OVERRIDE",
+    files = os.path.join(jobdir, "files")
+    command = [_bwrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+               "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+               "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_CHOWN",
                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc/alternatives", "/etc/alternatives",
                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               *_traversable_parents((base, prefix, workdir)),
+               *_traversable_parents((base, prefix, SANDBOX_WORKDIR)),
                "--ro-bind", base, base, "--ro-bind", prefix, prefix,
-               "--bind", workdir, workdir, "--chdir", workdir, "--setenv", "HOME", workdir,
-               "--setenv", "MPLBACKEND", "Agg", "--setenv", "MPLCONFIGDIR", os.path.join(workdir, ".mpl")]
-    for variable in THREAD_VARIABLES:
-        command += ["--setenv", variable, "1"]
-    return command + [sys.executable, *worker]
+               "--ro-bind", os.path.join(jobdir, "grader"), SANDBOX_GRADER,
+               "--perms", "0700", "--size", str(WORK_AREA_BYTES), "--tmpfs", SANDBOX_WORKDIR]
+    for name in sorted(os.listdir(files)):
+        command += ["--ro-bind", os.path.join(files, name), os.path.join(SANDBOX_WORKDIR, name)]
+    command += ["--chdir", SANDBOX_WORKDIR]
+    for name, value in _environment(SANDBOX_WORKDIR).items():
+        command += ["--setenv", name, value]
+    return command + [sys.executable, *flags, os.path.join(SANDBOX_GRADER, "worker.py")]
+
+
+def _environment(workdir):
+    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": workdir, "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": os.path.join(workdir, ".mpl"), **{variable: "1" for variable in THREAD_VARIABLES}}
 
 
 def _traversable_parents(paths):
@@ -110,76 +202,381 @@ def copy_student_files(destination):
             shutil.copy(path, destination)
 
 
-def sandbox_uid():
-    """The unprivileged user id of this grading process's sandbox: no two concurrent sandboxes share it."""
-    return SANDBOX_UID_BASE + os.getpid()
+class UidPool:
+    """Unprivileged user ids for sandboxes, each held by one sandbox at a time.
+
+    A uid is held through an exclusive ``flock`` on its own lock file in a folder only this user can write,
+    taken on a file description of its own: two threads of one process exclude each other as two processes
+    do, and the kernel releases the lock when the holder closes it or dies. A uid under which a process
+    still runs (what remains of a sandbox killed a moment ago) is passed over.
+
+    Parameters
+    ----------
+    uids : range
+    folder : str, optional
+        Where the lock files live; default ``/run/regularization-sandbox`` for root, else a folder of
+        this user in the temporary directory.
+    """
+
+    def __init__(self, uids, folder=None):
+        self.uids = uids
+        self.folder = folder
+
+    @contextlib.contextmanager
+    def uid(self):
+        """Hold a free uid for the duration of the ``with`` block."""
+        folder = self._lock_folder()
+        for uid in self.uids:
+            lock = os.open(os.path.join(folder, f"{uid}.lock"),
+                           os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(lock)
+                continue
+            if runs_processes(uid):
+                os.close(lock)
+                continue
+            try:
+                yield uid
+            finally:
+                os.close(lock)
+            return
+        raise RuntimeError(f"all {len(self.uids)} sandbox user ids are in use")
+
+    def _lock_folder(self):
+        candidates = [self.folder] if self.folder else (
+            (["/run/regularization-sandbox"] if os.getuid() == 0 else [])
+            + [os.path.join(tempfile.gettempdir(), f"regularization-sandbox-{os.getuid()}")])
+        for folder in candidates:
+            try:
+                os.mkdir(folder, 0o700)
+            except FileExistsError:
+                pass
+            except OSError:
+                continue
+            info = os.lstat(folder)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                raise RuntimeError(f"{folder} must be a folder of user {os.getuid()} that no one else can write")
+            return folder
+        raise RuntimeError(f"no folder for the sandbox user locks could be created ({', '.join(candidates)})")
 
 
-def prepare_workdir(cells, cases, arguments, limits):
-    """A fresh folder holding the student's files, the worker and the job; owned by the sandbox user."""
-    workdir = tempfile.mkdtemp(prefix="grading-")
-    copy_student_files(workdir)
-    os.makedirs(os.path.join(workdir, "_worker"))
-    for name in WORKER_FILES:
-        shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(workdir, "_worker", name))
-    shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(workdir, "_worker", "stubs"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    np.savez(os.path.join(workdir, "arguments.npz"), **arguments)
-    uid = sandbox_uid()
-    job = {"cells": cells, "cases": cases, "limits": limits, "uid": uid,
-           "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL}
-    with open(os.path.join(workdir, "job.json"), "w", encoding="utf-8") as handle:
-        json.dump(job, handle)
-    if os.getuid() == 0:
-        for folder, _, files in os.walk(workdir):
-            os.chown(folder, uid, uid)
-            for name in files:
-                os.chown(os.path.join(folder, name), uid, uid)
-    return workdir
+UID_POOL = UidPool(SANDBOX_UIDS)
 
 
-def run_once(cells, cases, arguments, seconds):
-    """One sandboxed run: ``(results or None, last progress step, seconds used)``."""
-    workdir = prepare_workdir(cells, cases, arguments, LIMITS)
-    started = time.monotonic()
-    try:
-        environment = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-                       "MPLCONFIGDIR": os.path.join(workdir, ".mpl"), "HOME": workdir,
-                       **{variable: "1" for variable in THREAD_VARIABLES}}
-        process = subprocess.Popen(sandbox_command(workdir), cwd=workdir, env=environment,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+def runs_processes(uid):
+    """Whether some process of this machine has the real user id ``uid``."""
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
         try:
-            process.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
-        return _read_results(workdir), _last_step(workdir), time.monotonic() - started
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+            with open(f"/proc/{name}/status", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"Uid:"):
+                        if int(line.split()[1]) == uid:
+                            return True
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return False
 
 
-def _read_results(workdir):
+def remove_tree(path):
+    """Delete ``path`` and everything under it, however it was left; never raises, never recurses.
+
+    Links are removed, never followed; folders are made readable before being entered; the walk keeps
+    one folder open at a time and a stack of names, so depth costs neither recursion nor descriptors.
+    """
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        with open(os.path.join(workdir, "results.json"), encoding="utf-8") as handle:
-            results = json.load(handle)
-        with np.load(os.path.join(workdir, "results.npz"), allow_pickle=False) as stored:
-            arrays = {key: stored[key] for key in stored.files}
-    except (OSError, ValueError, EOFError):
-        return None
-    if not isinstance(results, dict):
-        return None
-    return results, arrays
-
-
-def _last_step(workdir):
-    try:
-        with open(os.path.join(workdir, "progress.txt"), encoding="utf-8") as handle:
-            steps = handle.read().split("\n")
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            return
+        os.chmod(path, 0o700)
+        folder = os.open(path, flags)
     except OSError:
+        return
+    names, pending = [], [_clear_folder(folder)]
+    try:
+        while True:
+            if pending[-1]:
+                name = pending[-1].pop()
+                try:
+                    os.chmod(name, 0o700, dir_fd=folder)
+                    child = os.open(name, flags, dir_fd=folder)
+                except OSError:
+                    continue
+                os.close(folder)
+                folder = child
+                names.append(name)
+                pending.append(_clear_folder(folder))
+            elif names:
+                parent = os.open("..", flags, dir_fd=folder)
+                os.close(folder)
+                folder = parent
+                pending.pop()
+                with contextlib.suppress(OSError):
+                    os.rmdir(names.pop(), dir_fd=folder)
+            else:
+                break
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _clear_folder(folder):
+    """Unlink every entry of the open ``folder`` that is not a folder; return the names of its sub-folders."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    folders = []
+    for name in names:
+        try:
+            if stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+                folders.append(name)
+            else:
+                os.unlink(name, dir_fd=folder)
+        except OSError:
+            continue
+    return folders
+
+
+def prepare_job(jobdir, cells, cases, arguments, uid, result_fd):
+    """Write what one run reads into ``jobdir``, a folder the caller created.
+
+    ``grader/`` holds the worker, ``job.json`` and ``arguments.npz``; ``files/`` (in the sandbox) or
+    ``work/`` (without it, the working folder itself) the files a student has. The worker becomes ``uid``
+    when started as root (None: it stays the caller).
+    """
+    grader = os.path.join(jobdir, "grader")
+    os.makedirs(grader)
+    for name in WORKER_FILES:
+        shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
+    shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(grader, "stubs"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    np.savez(os.path.join(grader, "arguments.npz"), **arguments)
+    job = {"cells": cells, "cases": cases, "limits": LIMITS, "uid": uid, "result_fd": result_fd,
+           "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL}
+    with open(os.path.join(grader, "job.json"), "w", encoding="utf-8") as handle:
+        json.dump(job, handle)
+    files = os.path.join(jobdir, "files" if sandboxed() else "work")
+    os.makedirs(files)
+    copy_student_files(files)
+
+
+def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES):
+    """What the sandbox writes on ``read_fd`` until every writer has closed it: ``(data, overflowed)``.
+
+    Never keeps more than ``cap`` bytes and never waits past ``deadline`` (a :func:`time.monotonic` time):
+    at either limit the process group is killed. Once the process has ended, its group is killed (a run
+    without the sandbox may leave processes behind) and what is left in the pipe is read for at most
+    :data:`DRAIN_SECONDS`; once the pipe is closed, the process has as long to end. It is reaped before
+    returning.
+    """
+    data, overflowed = bytearray(), False
+    poller = select.poll()
+    poller.register(read_fd, select.POLLIN)
+    exit_fd = _pidfd(process.pid)
+    if exit_fd is not None:
+        poller.register(exit_fd, select.POLLIN)
+    closed = ended = None
+    try:
+        while True:
+            if ended is None and _has_ended(process):
+                ended = time.monotonic()
+                _kill_group(process)
+                if exit_fd is not None:
+                    poller.unregister(exit_fd)
+            if closed is not None and ended is not None:
+                break
+            now = time.monotonic()
+            limit = min([deadline] + [moment + DRAIN_SECONDS for moment in (closed, ended) if moment is not None])
+            if now >= limit:
+                break
+            wait = limit - now if exit_fd is not None or ended is not None else min(limit - now, 0.05)
+            events = dict(poller.poll(max(1, math.ceil(wait * 1000))))
+            if closed is None and read_fd in events:
+                chunk = os.read(read_fd, 1 << 16)
+                if not chunk:
+                    closed = time.monotonic()
+                    poller.unregister(read_fd)
+                elif len(data) + len(chunk) > cap:
+                    overflowed = True
+                    break
+                else:
+                    data += chunk
+    finally:
+        if exit_fd is not None:
+            os.close(exit_fd)
+        _kill_group(process)
+        process.kill()
+        process.wait()
+    return data, overflowed
+
+
+def _pidfd(pid):
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
         return None
-    steps = [step for step in steps if step]
-    return steps[-1] if steps else None
+
+
+def _has_ended(process):
+    """Whether the process has exited, without reaping it (its pid, and so its group id, stay reserved)."""
+    try:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _kill_group(process):
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def parse_report(data, overflowed, cells, cases):
+    """The :class:`RunReport` of the bytes one run wrote on its pipe; never raises on what it reads.
+
+    The worker sends one progress step per cell and per call, then the results; a frame cut short at the
+    end is a process that died while writing it, and is left out.
+    """
+    if overflowed:
+        return RunReport(malformed=f"more than {MAX_STREAM_BYTES} bytes were sent")
+    step = results = None
+    sent = {index for index, _ in cells}
+    max_steps = len(cells) + sum(len(function_cases) for function_cases in cases.values())
+    try:
+        for count, (kind, payload) in enumerate(iter_frames(data, MAX_STREAM_BYTES), 1):
+            if results is not None:
+                raise MalformedOutput("something was sent after the results")
+            if kind == PROGRESS_FRAME:
+                if count > max_steps:
+                    raise MalformedOutput("more progress steps than cells and calls")
+                step = parse_step(payload, sent, cases)
+            else:
+                record, arrays = decode_results(payload, MAX_HEADER_BYTES, MAX_ARRAYS, MAX_RECORD_DEPTH)
+                results = validate_record(record, arrays, cells, cases) + (arrays,)
+    except MalformedOutput as problem:
+        return RunReport(malformed=str(problem))
+    return RunReport(results=results, step=step)
+
+
+def parse_step(payload, sent, cases):
+    """``("cell", index)`` or ``("call", function)`` of a progress frame, or raise :class:`MalformedOutput`.
+
+    ``sent`` holds the indices of the cells sent, ``cases`` the functions asked for.
+    """
+    if len(payload) > MAX_STEP_BYTES:
+        raise MalformedOutput("a progress step too long")
+    match = STEP.fullmatch(bytes(payload).decode("ascii", errors="replace"))
+    if match is None:
+        raise MalformedOutput("a progress step that is neither a cell nor a call")
+    if match.group(1) is not None:
+        index = int(match.group(1))
+        if index not in sent:
+            raise MalformedOutput("a progress step naming a cell that was not sent")
+        return "cell", index
+    if match.group(2) not in cases:
+        raise MalformedOutput("a progress step naming a function that was not asked for")
+    return "call", match.group(2)
+
+
+def _require(condition, problem):
+    if not condition:
+        raise MalformedOutput(problem)
+
+
+def validate_record(record, arrays, cells, cases):
+    """Check the worker's record against its job; return ``(cell_errors, functions)``.
+
+    Parameters
+    ----------
+    record : object
+        The decoded JSON record: ``{"cell_errors": [{"cell", "error"}], "functions": {function:
+        {"defined", "cases": {case_id: {"status", "error", "random_draws", "mutated"[, "output"]}}}}}``.
+    arrays : dict of str to numpy.ndarray
+    cells : list of (int, str)
+        The cells sent: an error may name only these, once each.
+    cases : dict
+        The functions and case ids asked for, with the specs of their arguments: the record names exactly
+        these functions, no other case, and only arguments of the case as mutated.
+
+    Raises
+    ------
+    MalformedOutput
+    """
+    _require(nesting_depth(record) <= MAX_RECORD_DEPTH, "the record is nested too deeply")
+    _require(isinstance(record, dict) and set(record) == {"cell_errors", "functions"},
+             "the record is not {cell_errors, functions}")
+    sent = {index for index, _ in cells}
+    errors, seen = record["cell_errors"], set()
+    _require(isinstance(errors, list) and len(errors) <= len(sent), "cell_errors is not a list of the cells sent")
+    for error in errors:
+        _require(isinstance(error, dict) and set(error) == {"cell", "error"}, "a cell error is not {cell, error}")
+        _require(type(error["cell"]) is int and error["cell"] in sent and error["cell"] not in seen,
+                 "a cell error names a cell that was not sent")
+        _require(is_text(error["error"], MAX_TEXT_CHARS), "a cell error's text is not a short string")
+        seen.add(error["cell"])
+    functions = record["functions"]
+    _require(isinstance(functions, dict) and set(functions) == set(cases), "functions are not those asked for")
+    for name, function in functions.items():
+        _require(isinstance(function, dict) and set(function) == {"defined", "cases"}
+                 and type(function["defined"]) is bool and isinstance(function["cases"], dict),
+                 f"the record of {name} is not {{defined, cases}}")
+        _require(set(function["cases"]) <= set(cases[name]), f"the record of {name} has cases not asked for")
+        _require(function["defined"] or not function["cases"], f"{name} has cases but is not defined")
+        for case_id, case in function["cases"].items():
+            _validate_case(case, f"{name}/{case_id}/output", arrays, leaf_keys(cases[name][case_id], "arguments"))
+    return errors, functions
+
+
+def _validate_case(case, prefix, arrays, argument_keys):
+    _require(isinstance(case, dict), f"{prefix}: the case record is not a dict")
+    ok = case.get("status") == "ok"
+    _require(set(case) == (CASE_KEYS | {"output"} if ok else CASE_KEYS), f"{prefix}: the case record's keys")
+    _require(case["status"] in ("ok", "error"), f"{prefix}: unknown status")
+    _require(case["error"] is None if ok else is_text(case["error"], MAX_TEXT_CHARS),
+             f"{prefix}: the error is not a short string")
+    _require(type(case["random_draws"]) is bool, f"{prefix}: random_draws is not a bool")
+    mutated = case["mutated"]
+    _require(isinstance(mutated, list) and len(mutated) <= MAX_MUTATED
+             and all(isinstance(key, str) and key in argument_keys for key in mutated),
+             f"{prefix}: mutated names something that is not an argument")
+    if ok:
+        check_spec(case["output"], arrays, prefix)
+
+
+def run_once(cells, cases, arguments, seconds, pool=None):
+    """One sandboxed run: ``(RunReport, seconds used)``.
+
+    The sandbox's user id comes from ``pool`` (default :data:`UID_POOL`), held for the whole run; without
+    the sandbox, the worker runs as the caller.
+    """
+    started = time.monotonic()
+    with (pool or UID_POOL).uid() if sandboxed() else contextlib.nullcontext() as uid:
+        jobdir = tempfile.mkdtemp(prefix="grading-")
+        read_fd, write_fd = os.pipe()
+        try:
+            prepare_job(jobdir, cells, cases, arguments, uid, write_fd)
+            workdir = os.path.join(jobdir, "work")
+            process = subprocess.Popen(sandbox_command(jobdir), cwd=workdir if not sandboxed() else jobdir,
+                                       env=_environment(workdir), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       start_new_session=True, pass_fds=(write_fd,))
+            os.close(write_fd)
+            write_fd = None
+            data, overflowed = read_stream(read_fd, process, started + seconds)
+        finally:
+            os.close(read_fd)
+            if write_fd is not None:
+                os.close(write_fd)
+            remove_tree(jobdir)
+    return parse_report(data, overflowed, cells, cases), time.monotonic() - started
 
 
 def run_submission(notebook, cases, arguments):
@@ -197,34 +594,37 @@ def run_submission(notebook, cases, arguments):
     Returns
     -------
     RunResult
+        Never raises on anything the student's code did: a report that does not validate gives
+        :data:`MALFORMED` for every function.
     """
     cells = definition_cells(notebook)
     result = RunResult()
     remaining = SECONDS_PER_SUBMISSION
     for _ in range(MAX_RESTARTS + 1):
         pending = {name: spec for name, spec in cases.items() if name not in result.crashed_functions}
-        outcome, step, used = run_once(cells, pending, arguments, max(remaining, 1.0))
+        report, used = run_once(cells, pending, arguments, max(remaining, 1.0))
         remaining -= used
-        if outcome is not None:
-            records, arrays = outcome
-            result.functions = records.get("functions", {}) if isinstance(records.get("functions"), dict) else {}
-            result.cell_errors += [e for e in records.get("cell_errors", []) if isinstance(e, dict)]
-            result.arrays = arrays
+        if report.malformed is not None:
+            result.malformed = report.malformed
+            break
+        if report.results is not None:
+            cell_errors, result.functions, result.arrays = report.results
+            result.cell_errors += cell_errors
             return result
         reason = ("was stopped at the time limit of the submission" if remaining <= 0
                   else "ended the grading process")
-        if step and step.startswith("cell "):
-            index = int(step.split()[1])
-            cells = [(i, source) for i, source in cells if i != index]
-            result.cell_errors.append({"cell": index, "error": f"this cell {reason}; it was skipped"})
-        elif step and step.startswith("call "):
-            result.crashed_functions[step.split()[1]] = f"calling it {reason}"
-        else:
+        if report.step is None:
             break
+        kind, what = report.step
+        if kind == "cell":
+            cells = [(i, source) for i, source in cells if i != what]
+            result.cell_errors.append({"cell": what, "error": f"this cell {reason}; it was skipped"})
+        else:
+            result.crashed_functions[what] = f"calling it {reason}"
         if remaining <= 0:
             break
     for name in cases:
-        result.crashed_functions.setdefault(name, "the notebook could not be run")
+        result.crashed_functions.setdefault(name, MALFORMED if result.malformed else "the notebook could not be run")
     return result
 
 

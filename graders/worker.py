@@ -1,11 +1,13 @@
 """The untrusted side of grading: runs a student's code and records what their functions return.
 
 This file runs inside the sandbox, next to the student's code, with only the
-files a student has. It reads ``job.json`` and ``arguments.npz`` from the
-current folder, executes the notebook's definition cells, calls each graded
-function on every case and writes ``results.json`` and ``results.npz``:
-plain data only. It judges nothing: the verdict is computed outside, by the
-trusted grader, which treats everything written here as untrusted input.
+files a student has. It reads ``job.json`` and ``arguments.npz`` from its own
+folder, executes the notebook's definition cells in the current folder, calls
+each graded function on every case and reports on the pipe whose write end
+the grader passed (``job["result_fd"]``): a progress frame before each step,
+then one results frame of plain data (see :mod:`plain`). It writes no file
+for the grader. It judges nothing: the verdict is computed outside, by the
+trusted grader, which validates everything sent here as untrusted input.
 """
 import copy
 import json
@@ -18,13 +20,46 @@ import types
 
 import numpy as np
 
-from plain import flatten, unflatten
+from plain import (MAX_NAME_CHARS, MAX_TEXT_CHARS, PROGRESS_FRAME, RESULTS_FRAME, MalformedOutput, check_spec,
+                   encode_frame, encode_results, flatten, type_name, unflatten)
+
+# The output arrays of all cases together, and their specs as JSON; beyond, outputs are not recorded.
+RESULTS_BUDGET_BYTES = 32 * 1024 ** 2
+SPECS_BUDGET_BYTES = 8 * 1024 ** 2
+UNRECORDABLE = " (not recordable: too large, too deep or unreadable)"
+
+
+class Channel:
+    """The write end of the grader's pipe; only the worker process itself writes to it."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.pid = os.getpid()
+        os.set_inheritable(fd, False)
+
+    def progress(self, step):
+        """Record the step about to run, so that the grader can tell what ended the process if it dies."""
+        self._send(encode_frame(PROGRESS_FRAME, step.encode()))
+
+    def results(self, record, arrays):
+        self._send(encode_frame(RESULTS_FRAME, encode_results(record, arrays)))
+
+    def _send(self, data):
+        if os.getpid() != self.pid:  # processes forked by the student's code do not report
+            return
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
 
 def drop_privileges(limits, uid):
-    """Apply the resource limits and become the unprivileged user ``uid`` (when started as root)."""
+    """Apply the resource limits; started as root with a ``uid``, become that user, owner of the working folder."""
+    become = uid is not None and os.getuid() == 0
+    if become:
+        os.chown(".", uid, uid)
     for name, value in limits.items():
         resource.setrlimit(getattr(resource, name), (value, value))
-    if os.getuid() == 0:
+    if become:
         os.setgroups([])
         os.setgid(uid)
         os.setuid(uid)
@@ -55,10 +90,14 @@ def run_with_time_limit(action, seconds):
 
 def describe_error(error):
     """``Type: message`` on one line, shortened."""
-    message = " ".join(str(error).split())
+    try:
+        message = " ".join(str(error).split())
+    except BaseException:  # a student's exception may fail to describe itself, in any way
+        message = "(the message could not be shown)"
     if len(message) > 300:
         message = message[:300] + "..."
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
 
 
 def strip_magics(source):
@@ -68,17 +107,11 @@ def strip_magics(source):
     return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
-def mark_progress(step):
-    """Record the step about to run, so that the grader can tell what ended the process if it dies."""
-    with open("progress.txt", "a", encoding="utf-8") as handle:
-        handle.write(step + "\n")
-
-
-def execute_cells(cells, namespace, seconds):
+def execute_cells(cells, namespace, seconds, channel):
     """Execute the definition cells in order; return the errors as ``[{"cell": index, "error": text}]``."""
     errors = []
     for index, source in cells:
-        mark_progress(f"cell {index}")
+        channel.progress(f"cell {index}")
         def run(source=source, index=index):
             exec(compile(strip_magics(source), f"cell {index}", "exec"), namespace)
 
@@ -136,10 +169,30 @@ def mutated_arguments(original, used):
                   or not np.array_equal(used_arrays[key], value, equal_nan=True))
 
 
-def grade_functions(job, namespace, arguments_arrays):
+def record_output(output, prefix, budget):
+    """``(spec, arrays)`` of an output, or an object marked :data:`UNRECORDABLE` when the grader would refuse it.
+
+    ``budget`` is ``[array bytes, spec bytes]`` the outputs recorded so far left free; it is updated.
+    """
+    try:
+        output_arrays, spec = flatten(output, prefix)
+        check_spec(spec, output_arrays, prefix)
+        cost = [sum(np.asarray(value).nbytes for value in output_arrays.values()),
+                len(json.dumps(spec)) + sum(len(key) + 64 for key in output_arrays)]
+        if cost[0] > budget[0] or cost[1] > budget[1]:
+            raise MalformedOutput("over the budget of the results")
+    except Exception:  # too large, too deep, or a student's object failing in any way while it is read
+        return {"kind": "other", "type": type_name(output)[:MAX_NAME_CHARS - len(UNRECORDABLE)] + UNRECORDABLE}, {}
+    budget[0] -= cost[0]
+    budget[1] -= cost[1]
+    return spec, {key: np.array(value, copy=True) for key, value in output_arrays.items()}
+
+
+def grade_functions(job, namespace, arguments_arrays, channel):
     """Call every graded function on every case; return the records and the output arrays."""
     fresh = without_data(namespace)
     records, arrays = {}, {}
+    budget = [RESULTS_BUDGET_BYTES, SPECS_BUDGET_BYTES]
     for function_name, cases in job["cases"].items():
         function = fresh.get(function_name)
         if not callable(function):
@@ -149,41 +202,31 @@ def grade_functions(job, namespace, arguments_arrays):
         for case_id, spec in cases.items():
             if any(r["error"] and r["error"].startswith("did not finish") for r in case_records.values()):
                 break  # one time-out is verdict enough; do not spend the budget on every case
-            mark_progress(f"call {function_name}")
+            channel.progress(f"call {function_name}")
             arguments = unflatten(arguments_arrays, spec)
             record, output = call_case(function, arguments, job["seconds_per_call"])
             if record["status"] == "ok":
-                output_arrays, record["output"] = flatten(output, f"{function_name}/{case_id}/output")
-                arrays.update({key: np.array(value, copy=True) for key, value in output_arrays.items()})
+                record["output"], output_arrays = record_output(output, f"{function_name}/{case_id}/output",
+                                                                budget)
+                arrays.update(output_arrays)
             case_records[case_id] = record
         records[function_name] = {"defined": True, "cases": case_records}
     return records, arrays
 
 
-def write_results(records, arrays, arrays_path, results_path):
-    """Write the results atomically: the grader never reads a half-written file."""
-    np.savez(arrays_path + ".tmp.npz", **arrays)
-    os.replace(arrays_path + ".tmp.npz", arrays_path)
-    with open(results_path + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(records, handle)
-    os.replace(results_path + ".tmp", results_path)
-
-
 def main():
-    worker_pid = os.getpid()
-    with open("job.json", encoding="utf-8") as handle:
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "job.json"), encoding="utf-8") as handle:
         job = json.load(handle)
-    with np.load("arguments.npz", allow_pickle=False) as stored:
+    with np.load(os.path.join(here, "arguments.npz"), allow_pickle=False) as stored:
         arguments_arrays = {key: stored[key] for key in stored.files}
-    results_path = os.path.abspath("results.json")
-    arrays_path = os.path.abspath("results.npz")
-    drop_privileges({name: int(value) for name, value in job["limits"].items()}, int(job["uid"]))
-    sys.path[:0] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), "stubs"), os.getcwd()]
+    channel = Channel(int(job["result_fd"]))
+    drop_privileges({name: int(value) for name, value in job["limits"].items()}, job["uid"])
+    sys.path[:0] = [os.path.join(here, "stubs"), os.getcwd()]
     namespace = {"__name__": "__main__"}
-    cell_errors = execute_cells(job["cells"], namespace, job["seconds_per_cell"])
-    records, arrays = grade_functions(job, namespace, arguments_arrays)
-    if os.getpid() == worker_pid:  # processes forked by the student's code do not report
-        write_results({"cell_errors": cell_errors, "functions": records}, arrays, arrays_path, results_path)
+    cell_errors = execute_cells(job["cells"], namespace, job["seconds_per_cell"], channel)
+    records, arrays = grade_functions(job, namespace, arguments_arrays, channel)
+    channel.results({"cell_errors": cell_errors, "functions": records}, arrays)
 
 
 if __name__ == "__main__":

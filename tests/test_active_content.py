@@ -3,16 +3,17 @@
 Each attacker submits a correct notebook carrying one payload that, if it ran, would mark the page's
 ``<body>`` with ``data-pwned-<payload>``. The class (honest students graded first and last, the attackers in
 between) goes through the real ``make autograde feedback``; each page is then read as HTML and rendered in
-headless Chromium. Two more sets of pages, made from the same autograded notebooks by nbgrader itself, show
-that the checks can fail: stock feedback (nbgrader's own preprocessors and exporter), where the payloads
-are present and run, and policy-only feedback (our exporter, no sanitizing preprocessor), where they are
-present but the Content-Security-Policy stops them.
+headless Chromium. Two more sets of pages, made by nbgrader itself from the notebooks as submitted (the intake
+already makes the autograded notebooks inert), show that the checks can fail: stock feedback (nbgrader's own
+preprocessors and exporter), where the payloads are present and run, and policy-only feedback (our exporter,
+no sanitizing preprocessor), where they are present but the Content-Security-Policy stops them.
 """
 import base64
 import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from typing import Callable, NamedTuple
@@ -171,8 +172,15 @@ def graded_class(released_course):
                      released_course, CONTROL_CHARACTERS)
     write_submission(_submission(solutions, release), released_course, HONEST[1])
     make(released_course, "autograde", "feedback")
+    # The comparison pages are made from the notebooks as submitted: the intake already makes markup inert.
+    raw = os.path.join(released_course, "raw_autograded")
+    for student in os.listdir(os.path.join(released_course, "autograded")):
+        folder = os.path.join(raw, student, ASSIGNMENT)
+        os.makedirs(folder)
+        shutil.copy(os.path.join(released_course, "submitted", student, ASSIGNMENT, "Regularization.ipynb"), folder)
     for folder, options in (("stock_feedback", STOCK_FEEDBACK), ("policy_feedback", POLICY_ONLY_FEEDBACK)):
         _nbgrader(released_course, "generate_feedback", ASSIGNMENT, "--force", "--log-level=WARN",
+                  "--CourseDirectory.autograded_directory=raw_autograded",
                   f"--CourseDirectory.feedback_directory={folder}", *options)
     return released_course
 
