@@ -67,6 +67,7 @@ SECONDS_PER_CALL = 10.0
 SECONDS_PER_SUBMISSION = 120.0
 MAX_RESTARTS = 4
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+BLAS_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # Inside the sandbox: the student's working folder and home (a tmpfs of WORK_AREA_BYTES), the worker's folder.
 SANDBOX_WORKDIR = "/home/student"
 SANDBOX_GRADER = "/grader"
@@ -166,14 +167,20 @@ def sandbox_command(jobdir):
     for name in sorted(os.listdir(files)):
         command += ["--ro-bind", os.path.join(files, name), os.path.join(SANDBOX_WORKDIR, name)]
     command += ["--chdir", SANDBOX_WORKDIR]
-    for name, value in _environment(SANDBOX_WORKDIR).items():
+    for name, value in sandbox_environment(SANDBOX_WORKDIR).items():
         command += ["--setenv", name, value]
     return command + [sys.executable, *flags, os.path.join(SANDBOX_GRADER, "worker.py")]
 
 
-def _environment(workdir):
+def sandbox_environment(workdir):
+    """The environment of the student's process: nothing of the caller's but the BLAS kernel choice.
+
+    ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` are passed on when set: on some processors they are what
+    makes OpenBLAS compute correctly, and the student's code must run on the kernel the grader runs on.
+    """
     return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": workdir, "MPLBACKEND": "Agg",
-            "MPLCONFIGDIR": os.path.join(workdir, ".mpl"), **{variable: "1" for variable in THREAD_VARIABLES}}
+            "MPLCONFIGDIR": os.path.join(workdir, ".mpl"), **{variable: "1" for variable in THREAD_VARIABLES},
+            **{name: os.environ[name] for name in BLAS_KERNEL_VARIABLES if name in os.environ}}
 
 
 def _traversable_parents(paths):
@@ -565,7 +572,7 @@ def run_once(cells, cases, arguments, seconds, pool=None):
             prepare_job(jobdir, cells, cases, arguments, uid, write_fd)
             workdir = os.path.join(jobdir, "work")
             process = subprocess.Popen(sandbox_command(jobdir), cwd=workdir if not sandboxed() else jobdir,
-                                       env=_environment(workdir), stdin=subprocess.DEVNULL,
+                                       env=sandbox_environment(workdir), stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                        start_new_session=True, pass_fds=(write_fd,))
             os.close(write_fd)

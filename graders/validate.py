@@ -42,6 +42,7 @@ KERNEL_LIMITS = {
     "RLIMIT_CORE": 0,
 }
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+BLAS_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # passed on: some processors need them
 # The first program run in the sandbox: apply the limits, leave root for the unprivileged user, start the kernel.
 # Arguments: the user id, the limits as JSON, the connection file, then the kernel's own arguments.
 KERNEL_LAUNCHER = """\
@@ -106,7 +107,8 @@ def kernel_command(work, uid):
     environment = {"HOME": work, "TMPDIR": work, "PATH": f"{prefix}/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
                    "JPY_PARENT_PID": "1", "IPYTHONDIR": os.path.join(work, ".ipython"),
                    "MPLBACKEND": "Agg", "MPLCONFIGDIR": os.path.join(work, ".mpl"),
-                   **{variable: "1" for variable in THREAD_VARIABLES}}
+                   **{variable: "1" for variable in THREAD_VARIABLES},
+                   **{name: os.environ[name] for name in BLAS_KERNEL_VARIABLES if name in os.environ}}
     for name, value in environment.items():
         command += ["--setenv", name, value]
     return command + [sys.executable, "-s", "-c", KERNEL_LAUNCHER, str(uid), json.dumps(KERNEL_LIMITS),
