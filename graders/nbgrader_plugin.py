@@ -8,6 +8,7 @@ it (an error output scores 0, anything else full points). Errors of the
 student's own cells are shown on those cells. The hidden part of each test
 cell is removed from the autograded notebook, which feedback is made from.
 """
+import dataclasses
 import json
 import os
 import re
@@ -40,7 +41,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             verdicts, cell_errors = cached_grade(nb)
         for error in cell_errors:
             cell = nb.cells[error["cell"]]
-            cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {error['error']}")]
+            cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {encodable(error['error'])}")]
         for cell in nb.cells:
             name = grade_id(cell) or ""
             if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
@@ -48,6 +49,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             cell.source = HIDDEN_TESTS.sub("", cell.source)
             cell.execution_count = None
             verdict = verdicts.get(name[len("test_"):])
+            verdict = verdict and dataclasses.replace(verdict, message=encodable(verdict.message))
             if verdict is not None:
                 cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
                                               "diagnosis": verdict.diagnosis, "message": verdict.message}
@@ -81,6 +83,11 @@ class OverwriteReleasedCells(OverwriteCells):
             return self.gradebook.find_source_cell(grade_id(cell), self.notebook_id, self.assignment_id).source
         except MissingEntry:
             return None
+
+
+def encodable(text):
+    """``text`` with what UTF-8 cannot encode (a lone surrogate a student's exception carried) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _error_output(ename, message):

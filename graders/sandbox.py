@@ -160,7 +160,7 @@ def sandbox_command(jobdir):
                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc/alternatives", "/etc/alternatives",
                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               *_traversable_parents((base, prefix, SANDBOX_WORKDIR)),
+               *traversable_parents((base, prefix, SANDBOX_WORKDIR)),
                "--ro-bind", base, base, "--ro-bind", prefix, prefix,
                "--ro-bind", os.path.join(jobdir, "grader"), SANDBOX_GRADER,
                "--perms", "0700", "--size", str(WORK_AREA_BYTES), "--tmpfs", SANDBOX_WORKDIR]
@@ -183,7 +183,7 @@ def sandbox_environment(workdir):
             **{name: os.environ[name] for name in BLAS_KERNEL_VARIABLES if name in os.environ}}
 
 
-def _traversable_parents(paths):
+def traversable_parents(paths):
     """bwrap arguments creating the parent folders of ``paths`` readable by the sandbox user."""
     parents = set()
     for path in paths:

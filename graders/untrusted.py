@@ -43,24 +43,28 @@ def entry_kind(dir_fd, name):
     return _kind(mode)
 
 
-def open_folder(name, dir_fd=None):
-    """A file descriptor of the folder ``name`` (relative to ``dir_fd``); raise :class:`Refused` otherwise.
-
-    The caller closes it.
-    """
+def _open(name, dir_fd, wanted, flags, refusal):
+    """Open ``name`` if it is of the ``wanted`` kind; raise :class:`Refused` with ``refusal`` (a format) if not."""
     try:
         kind = entry_kind(dir_fd, name)
     except FileNotFoundError:
         raise Refused(f"{name} does not exist") from None
     except OSError as error:
         raise Refused(f"{name} cannot be read ({error.strerror})") from None
-    if kind != "folder":
-        raise Refused(f"{name} is {kind}, not a folder")
+    if kind != wanted:
+        raise Refused(refusal.format(name=name, kind=kind))
     try:
-        fd = os.open(name, FOLDER_FLAGS, dir_fd=dir_fd)
+        return os.open(name, flags, dir_fd=dir_fd)
     except OSError as error:
         raise Refused(f"{name} cannot be opened ({error.strerror})") from None
-    return fd
+
+
+def open_folder(name, dir_fd=None):
+    """A file descriptor of the folder ``name`` (relative to ``dir_fd``); raise :class:`Refused` otherwise.
+
+    The caller closes it.
+    """
+    return _open(name, dir_fd, "folder", FOLDER_FLAGS, "{name} is {kind}, not a folder")
 
 
 def list_folder(fd, limit=MAX_ENTRIES):
@@ -85,18 +89,7 @@ def read_file(name, dir_fd, limit):
     Refused
         When it is missing, not a regular file (a link, a pipe, a device...), or larger than ``limit``.
     """
-    try:
-        kind = entry_kind(dir_fd, name)
-    except FileNotFoundError:
-        raise Refused(f"{name} does not exist") from None
-    except OSError as error:
-        raise Refused(f"{name} cannot be read ({error.strerror})") from None
-    if kind != "file":
-        raise Refused(f"{name} is {kind}; only regular files are read")
-    try:
-        fd = os.open(name, FILE_FLAGS, dir_fd=dir_fd)
-    except OSError as error:
-        raise Refused(f"{name} cannot be opened ({error.strerror})") from None
+    fd = _open(name, dir_fd, "file", FILE_FLAGS, "{name} is {kind}; only regular files are read")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

@@ -29,7 +29,7 @@ import tempfile
 from graders.grading import grade_notebook
 from graders.intake import UnreadableSubmission, read_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
-from graders.sandbox import copy_student_files
+from graders.sandbox import copy_student_files, traversable_parents
 
 PUBLIC_CASES = ("public",)
 KERNEL_NAME = "sandboxed-python"
@@ -101,7 +101,7 @@ def kernel_command(work, uid):
                "--ro-bind-try", "/etc/alternatives", "/etc/alternatives", "--ro-bind-try", "/etc/fonts", "/etc/fonts",
                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-               *_parent_folders((base, prefix, work)),
+               *traversable_parents((base, prefix, work)),
                "--ro-bind", base, base, "--ro-bind", prefix, prefix, "--bind", work, work, "--chdir", work]
     # JPY_PARENT_PID: the kernel's parent is the sandbox's init; the sandbox ends with this process (--die-with-parent)
     environment = {"HOME": work, "TMPDIR": work, "PATH": f"{prefix}/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
@@ -113,20 +113,6 @@ def kernel_command(work, uid):
         command += ["--setenv", name, value]
     return command + [sys.executable, "-s", "-c", KERNEL_LAUNCHER, str(uid), json.dumps(KERNEL_LIMITS),
                       "{connection_file}"]
-
-
-def _parent_folders(paths):
-    """bwrap arguments creating, inside the sandbox, the (empty) parent folders of ``paths``."""
-    parents = set()
-    for path in paths:
-        parent = os.path.dirname(path)
-        while parent not in ("/", ""):
-            parents.add(parent)
-            parent = os.path.dirname(parent)
-    arguments = []
-    for parent in sorted(parents, key=lambda folder: folder.count("/")):
-        arguments += ["--perms", "0755", "--dir", parent]
-    return arguments
 
 
 def run_visible_tests(notebook, timeout=120):
