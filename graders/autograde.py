@@ -3,7 +3,10 @@
 1. The intake (:mod:`graders.intake`) reads ``submitted/`` into ``intake/``, queueing only the students whose
    record is not up to date; entries whose id breaks the rule are listed and never reach nbgrader.
 2. :mod:`graders.batch` grades the queued notebooks in the sandbox, in parallel, and caches the verdicts; a
-   submission whose grading fails is taken out of the queue, with nothing cached or recorded for it.
+   submission whose grading fails is taken out of the queue, with nothing cached or recorded for it. The
+   sandbox is tested first: when it does not work (bubblewrap missing or refused, no disk...), the run stops
+   before grading anyone, saying why, rather than give every submission a 0. A sandbox that fails later, for
+   one submission, before any of its code ran, is the machine's fault too: that submission needs attention.
 3. ``nbgrader autograde`` records the queue into the gradebook (``intake/`` is its submitted folder). A student
    is marked as recorded, with the digest the intake gave their submission, only once their grades are
    committed (:func:`graders.nbgrader_plugin.mark_recorded`); a student it fails on, or a run killed at any
@@ -25,6 +28,7 @@ import sys
 from graders.batch import prefetch
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
+from graders.sandbox import SandboxUnavailable, self_test
 from graders.student_ids import id_problem, shown
 
 NBGRADER_LOG = "nbgrader-autograde.log"
@@ -93,6 +97,8 @@ def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None,
     print_summary(summary, submitted)
     print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
     attention = dict(summary.attention)
+    if summary.queued and not scheduler:
+        self_test()
     graded, failed = prefetch(intake_dir, jobs, scheduler, force)
     print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
     for student in failed:
@@ -123,6 +129,8 @@ def main(argv=None):
                               args.student, args.force)
     except NotReleased as problem:
         sys.exit(str(problem))
+    except SandboxUnavailable as problem:
+        sys.exit(f"autograde: nothing was graded or recorded: {problem}")
     if attention:
         print(f"{len(attention)} submission(s) need the instructor's attention:")
         for entry, reason in sorted(attention.items()):

@@ -25,7 +25,7 @@ import nbformat
 from graders.faults import fault_point
 from graders.grading import Verdict, grade_notebook
 from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR, SOURCE_NOTEBOOK
-from graders.sandbox import definition_cells
+from graders.sandbox import SandboxUnavailable, definition_cells
 
 CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
 GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "grading.py", "checks.py", "mistakes.py", "gradient_check.py",
@@ -143,6 +143,9 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
         try:
             _store(key, future.result())
             fault_point("grading")
+        except SandboxUnavailable as error:  # the machine's fault, not the student's: nothing is cached
+            reason = f"not graded, the machine's fault: {error}"[:300]
+            failed.update({student: reason for student in students[key]})
         except Exception as error:  # the fault stays with these submissions; nothing is cached for them
             reason = f"grading failed: {type(error).__name__}: {error}"[:300]
             failed.update({student: reason for student in students[key]})

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
-from graders.plain import (MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec,
-                           decode_results, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
+from graders.plain import (MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec, decode_results,
+                           encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
@@ -81,7 +81,9 @@ MAX_STEP_BYTES = 128
 MAX_MUTATED = 64
 DRAIN_SECONDS = 5.0
 MALFORMED = "the grading output of this submission was malformed"
-STEP = re.compile(r"cell (0|[1-9][0-9]{0,8})|call ([A-Za-z_][A-Za-z0-9_]{0,99})")
+STEP = re.compile(r"cell (0|[1-9][0-9]{0,8})|call ([A-Za-z_][A-Za-z0-9_]{0,99})|(ready)")
+MAX_STDERR_SHOWN = 300
+READY_FRAME = encode_frame(PROGRESS_FRAME, b"ready")
 CASE_KEYS = {"status", "error", "random_draws", "mutated"}
 
 
@@ -117,6 +119,12 @@ class RunReport:
     results: tuple | None = None
     step: tuple | None = None
     malformed: str | None = None
+    ready: bool = False
+
+
+class SandboxUnavailable(RuntimeError):
+    """The sandbox could not run a submission (bubblewrap missing or refused, no disk, the worker gone before any
+    student code ran): a fault of the machine, never the student's. Nothing is cached or recorded for it."""
 
 
 def definition_cells(notebook):
@@ -134,11 +142,11 @@ def sandboxed():
 def _bwrap():
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        raise RuntimeError("bubblewrap (bwrap) is not installed: student code is never run outside the "
+        raise SandboxUnavailable("bubblewrap (bwrap) is not installed: student code is never run outside the "
                            "sandbox (set GRADER_SANDBOX=none only for trusted notebooks)")
     usage = subprocess.run([bwrap, "--help"], capture_output=True, text=True, check=False)
     if "--size" not in usage.stdout + usage.stderr:
-        raise RuntimeError(f"{bwrap} is too old: bubblewrap 0.8 or later is needed (for --size)")
+        raise SandboxUnavailable(f"{bwrap} is too old: bubblewrap 0.8 or later is needed (for --size)")
     return bwrap
 
 
@@ -453,10 +461,12 @@ def parse_report(data, overflowed, cells, cases):
     end is a process that died while writing it, and is left out.
     """
     if overflowed:
-        return RunReport(malformed=f"more than {MAX_STREAM_BYTES} bytes were sent")
+        return RunReport(malformed=f"more than {MAX_STREAM_BYTES} bytes were sent",
+                         ready=bytes(data[:len(READY_FRAME)]) == READY_FRAME)
     step = results = None
+    ready = False
     sent = {index for index, _ in cells}
-    max_steps = len(cells) + sum(len(function_cases) for function_cases in cases.values())
+    max_steps = 1 + len(cells) + sum(len(function_cases) for function_cases in cases.values())
     try:
         for count, (kind, payload) in enumerate(iter_frames(data, MAX_STREAM_BYTES), 1):
             if results is not None:
@@ -465,12 +475,15 @@ def parse_report(data, overflowed, cells, cases):
                 if count > max_steps:
                     raise MalformedOutput("more progress steps than cells and calls")
                 step = parse_step(payload, sent, cases)
+                if (step[0] == "ready") != (count == 1):
+                    raise MalformedOutput("the worker's first step must be, and only be, its start")
+                ready = True
             else:
                 record, arrays = decode_results(payload, MAX_HEADER_BYTES, MAX_ARRAYS, MAX_RECORD_DEPTH)
                 results = validate_record(record, arrays, cells, cases) + (arrays,)
     except MalformedOutput as problem:
-        return RunReport(malformed=str(problem))
-    return RunReport(results=results, step=step)
+        return RunReport(malformed=str(problem), ready=ready)
+    return RunReport(results=results, step=step, ready=ready)
 
 
 def parse_step(payload, sent, cases):
@@ -483,6 +496,8 @@ def parse_step(payload, sent, cases):
     match = STEP.fullmatch(bytes(payload).decode("ascii", errors="replace"))
     if match is None:
         raise MalformedOutput("a progress step that is neither a cell nor a call")
+    if match.group(3) is not None:
+        return "ready", None
     if match.group(1) is not None:
         index = int(match.group(1))
         if index not in sent:
@@ -571,19 +586,35 @@ def run_once(cells, cases, arguments, seconds, pool=None):
         try:
             prepare_job(jobdir, cells, cases, arguments, uid, write_fd)
             workdir = os.path.join(jobdir, "work")
-            process = subprocess.Popen(sandbox_command(jobdir), cwd=workdir if not sandboxed() else jobdir,
-                                       env=sandbox_environment(workdir), stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       start_new_session=True, pass_fds=(write_fd,))
-            os.close(write_fd)
-            write_fd = None
-            data, overflowed = read_stream(read_fd, process, started + seconds)
+            with tempfile.TemporaryFile() as errors:
+                process = subprocess.Popen(sandbox_command(jobdir), cwd=workdir if not sandboxed() else jobdir,
+                                           env=sandbox_environment(workdir), stdin=subprocess.DEVNULL,
+                                           stdout=subprocess.DEVNULL, stderr=errors,
+                                           start_new_session=True, pass_fds=(write_fd,))
+                os.close(write_fd)
+                write_fd = None
+                data, overflowed = read_stream(read_fd, process, started + seconds)
+                report = parse_report(data, overflowed, cells, cases)
+                if not report.ready:
+                    raise SandboxUnavailable(_start_failure(process, errors))
         finally:
             os.close(read_fd)
             if write_fd is not None:
                 os.close(write_fd)
             remove_tree(jobdir)
-    return parse_report(data, overflowed, cells, cases), time.monotonic() - started
+    return report, time.monotonic() - started
+
+
+def _start_failure(process, errors):
+    """One line on a sandbox that never reported its start: its exit status and the first line it wrote.
+
+    Nothing of the student's has run then (the worker reports its start before the first cell), so the
+    line is the machine's, for the instructor.
+    """
+    errors.seek(0)
+    lines = errors.read(4096).decode("utf-8", errors="replace").strip().splitlines()
+    said = f": {lines[0][:MAX_STDERR_SHOWN]}" if lines else ""
+    return f"the sandbox did not start (exit status {process.returncode}){said}"
 
 
 def run_submission(notebook, cases, arguments):
@@ -620,8 +651,8 @@ def run_submission(notebook, cases, arguments):
             return result
         reason = ("was stopped at the time limit of the submission" if remaining <= 0
                   else "ended the grading process")
-        if report.step is None:
-            break
+        if report.step is None or report.step[0] == "ready":
+            raise SandboxUnavailable("the grading process ended before it ran any cell")
         kind, what = report.step
         if kind == "cell":
             cells = [(i, source) for i, source in cells if i != what]
@@ -639,3 +670,19 @@ def case_output(result, function_name, case_id):
     """The student's output of one case as plain data, or raise ValueError for a malformed record."""
     record = result.functions[function_name]["cases"][case_id]
     return unflatten(result.arrays, record["output"])
+
+
+def self_test():
+    """Run one trivial job in the sandbox; raise :class:`SandboxUnavailable` unless it reports back in full.
+
+    Run before a batch, so that a broken sandbox stops the batch instead of grading every submission 0.
+    """
+    try:
+        report, _ = run_once([(0, "ready = 1")], {}, {}, 60.0)
+    except OSError as error:
+        raise SandboxUnavailable(f"the sandbox could not be prepared ({error.strerror or error})") from None
+    if report.results is None:
+        raise SandboxUnavailable(f"the sandbox's self-test got no results ({report.malformed or 'none sent'})")
+    cell_errors, _, _ = report.results
+    if cell_errors:
+        raise SandboxUnavailable(f"the sandbox's self-test failed: {cell_errors[0]['error']}")

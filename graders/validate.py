@@ -29,7 +29,7 @@ import tempfile
 from graders.grading import grade_notebook
 from graders.intake import UnreadableSubmission, read_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
-from graders.sandbox import copy_student_files, traversable_parents
+from graders.sandbox import SandboxUnavailable, copy_student_files, traversable_parents
 
 PUBLIC_CASES = ("public",)
 KERNEL_NAME = "sandboxed-python"
@@ -58,10 +58,6 @@ if os.getuid() == 0:
         sys.exit("the kernel did not leave the root user")
 os.execv(sys.executable, [sys.executable, "-s", "-m", "ipykernel_launcher", "-f", connection_file, *sys.argv[4:]])
 """
-
-
-class SandboxUnavailable(RuntimeError):
-    """The sandbox cannot be set up on this machine (bubblewrap is missing)."""
 
 
 def sandboxed():

@@ -222,6 +222,7 @@ def main():
         arguments_arrays = {key: stored[key] for key in stored.files}
     channel = Channel(int(job["result_fd"]))
     drop_privileges({name: int(value) for name, value in job["limits"].items()}, job["uid"])
+    channel.progress("ready")  # no student code has run yet: a run that never says this is the machine's fault
     sys.path[:0] = [os.path.join(here, "stubs"), os.getcwd()]
     namespace = {"__name__": "__main__"}
     cell_errors = execute_cells(job["cells"], namespace, job["seconds_per_cell"], channel)

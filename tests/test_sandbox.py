@@ -60,7 +60,7 @@ def valid_report():
     return record, arrays
 
 
-def results_stream(record, arrays, steps=("cell 1", "cell 4", "call f")):
+def results_stream(record, arrays, steps=("ready", "cell 1", "cell 4", "call f")):
     frames = [encode_frame(PROGRESS_FRAME, step.encode()) for step in steps]
     return b"".join(frames) + encode_frame(RESULTS_FRAME, encode_results(record, arrays))
 
@@ -251,9 +251,26 @@ MALFORMED_STREAMS = {
 @pytest.mark.parametrize("stream", MALFORMED_STREAMS.values(), ids=MALFORMED_STREAMS.keys())
 def test_a_malformed_stream_is_refused_without_raising(stream):
     started = time.monotonic()
-    report = sandbox.parse_report(stream, False, CELLS, CASES)
-    assert report.malformed and report.results is None
+    report = sandbox.parse_report(sandbox.READY_FRAME + stream, False, CELLS, CASES)
+    assert report.malformed and report.results is None and report.ready
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("stream, ready, malformed", [
+    (b"", False, False),
+    (encode_frame(PROGRESS_FRAME, b"cell 1"), False, True),
+    (sandbox.READY_FRAME, True, False),
+    (sandbox.READY_FRAME * 2, True, True),
+], ids=["nothing", "a-cell-before-the-start", "the-start-only", "two-starts"])
+def test_the_start_of_the_worker_is_its_first_step_and_only_then(stream, ready, malformed):
+    report = sandbox.parse_report(stream, False, CELLS, CASES)
+    assert report.ready is ready and bool(report.malformed) is malformed and report.results is None
+
+
+def test_an_oversize_stream_that_started_is_the_students():
+    stream = sandbox.READY_FRAME + encode_frame(PROGRESS_FRAME, b"cell 1") * 10
+    report = sandbox.parse_report(stream, True, CELLS, CASES)
+    assert report.ready and report.malformed
 
 
 def test_an_oversize_stream_is_refused():
@@ -264,7 +281,8 @@ def test_an_oversize_stream_is_refused():
 @pytest.mark.parametrize("cut", [1, 5, 9, 20, -1], ids=["kind", "length", "header", "payload", "last-byte"])
 def test_a_frame_cut_short_is_a_process_that_died_while_writing(cut):
     record, arrays = valid_report()
-    complete = encode_frame(PROGRESS_FRAME, b"cell 1") + encode_frame(PROGRESS_FRAME, b"call f")
+    complete = sandbox.READY_FRAME + encode_frame(PROGRESS_FRAME, b"cell 1") + encode_frame(PROGRESS_FRAME,
+                                                                                            b"call f")
     stream = complete + encode_frame(RESULTS_FRAME, encode_results(record, arrays))
     report = sandbox.parse_report(stream[:len(complete) + cut] if cut > 0 else stream[:cut], False, CELLS, CASES)
     assert report.malformed is None and report.results is None and report.step == ("call", "f")

@@ -1,0 +1,76 @@
+"""A broken sandbox is the machine's fault: nothing is graded, cached or recorded as the student's score.
+
+A stand-in ``bwrap`` first on the PATH refuses to start (as bubblewrap does where user namespaces are
+forbidden), either always or after the self-test: ``make autograde`` must say so and exit non-zero, with no
+verdict cached and no grade recorded; once the sandbox works again, the same class gets its real grades.
+"""
+import glob
+import os
+import stat
+import subprocess
+
+import pytest
+
+from graders.notebook import ASSIGNMENT
+from tests.conftest import VENV, copy_course, gradebook_scores, make
+from tests.notebooks import make_submission, reference_solutions, write_submission
+
+REFUSAL = "bwrap: setting up uid map: Permission denied"
+STAND_IN = """#!/bin/sh
+# a bubblewrap that answers --help and then refuses to start, except for the first {allowed} start(s)
+if [ "$1" = "--help" ]; then exec /usr/bin/bwrap --help; fi
+count=$(cat "{counter}" 2>/dev/null || echo 0)
+echo $((count + 1)) > "{counter}"
+if [ "$count" -lt {allowed} ]; then exec /usr/bin/bwrap "$@"; fi
+echo "{refusal}" >&2
+exit 1
+"""
+
+
+def _broken_bwrap(folder, allowed):
+    os.makedirs(folder)
+    path = os.path.join(folder, "bwrap")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(STAND_IN.format(counter=os.path.join(folder, "count"), allowed=allowed, refusal=REFUSAL))
+    os.chmod(path, stat.S_IRWXU)
+    return folder
+
+
+def _class(course):
+    solutions = reference_solutions()
+    for student_id in ("a-honest", "b-honest"):
+        write_submission(make_submission(solutions), course, student_id)
+
+
+def _run(course, stand_in):
+    environment = {**os.environ, "PATH": f"{stand_in}:{os.environ['PATH']}"}
+    return subprocess.run(["make", "-s", "autograde", f"VENV={VENV}"], cwd=course, env=environment,
+                          capture_output=True, text=True, timeout=900)
+
+
+def _cached(course):
+    return glob.glob(os.path.join(course, ".cache", "verdicts", "*", "*.json"))
+
+
+@pytest.mark.parametrize("allowed, expected", [
+    (0, "autograde: nothing was graded or recorded: the sandbox did not start (exit status 1): " + REFUSAL),
+    (1, "not graded, the machine's fault: the sandbox did not start (exit status 1): " + REFUSAL),
+], ids=["self-test-fails", "fails-after-the-self-test"])
+def test_a_broken_sandbox_grades_no_one_and_the_next_run_grades_everyone(tmp_path, allowed, expected):
+    course = copy_course(tmp_path / "course")
+    make(course, "release")
+    _class(course)
+    broken = _run(course, _broken_bwrap(str(tmp_path / "bin"), allowed))
+    assert broken.returncode != 0
+    assert expected in broken.stdout + broken.stderr
+    assert _cached(course) == []
+    assert gradebook_scores(f"sqlite:///{course}/gradebook.db") == {}
+    assert not glob.glob(os.path.join(course, "autograded", "*", ASSIGNMENT, "*.ipynb"))
+
+    repaired = make(course, "autograde")
+    scores = gradebook_scores(f"sqlite:///{course}/gradebook.db")
+    assert {student for student, _ in scores} == {"a-honest", "b-honest"} and all(
+        score == points for (_, grade), score in scores.items()
+        for points in [{"test_compute_cost_with_regularization": 2, "test_backward_propagation_with_regularization": 3,
+                        "test_forward_propagation_with_dropout": 3,
+                        "test_backward_propagation_with_dropout": 2}[grade]]), repaired.stdout
