@@ -28,7 +28,10 @@ VERDICT_KEY = "regularization_verdict"
 
 
 def collect(root=ROOT):
-    """Per-student records: ``[{"student", "total", "max", "functions": {name: {...}}}]`` sorted by id."""
+    """Per-student records: ``[{"student", "total", "max", "functions": {name: {...}}}]`` sorted by id.
+
+    Scores are the gradebook's (manual grades included), each capped at its maximum; see :func:`final_total`.
+    """
     records = []
     with Gradebook(gradebook_url(root)) as gradebook:
         for student in sorted(gradebook.students, key=lambda s: s.id):
@@ -36,13 +39,24 @@ def collect(root=ROOT):
                 submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student.id)
             except MissingEntry:
                 continue
-            scores = {g.name[len("test_"):]: (g.score, g.max_score) for g in submission.grades}
+            scores = {g.name[len("test_"):]: (min(g.score, g.max_score), g.max_score) for g in submission.grades}
             verdicts = _verdicts(root, student.id)
             functions = {name: {"score": scores[name][0], "max": scores[name][1], **verdicts.get(name, {})}
                          for name in GRADED_FUNCTIONS if name in scores}
-            records.append({"student": student.id, "total": submission.score, "max": submission.max_score,
-                            "functions": functions})
+            records.append({"student": student.id, **final_total(submission), "functions": functions})
     return records
+
+
+def final_total(submission):
+    """``{"total", "raw_total", "late_penalty", "max"}`` of a submitted notebook, as ``nbgrader export`` scores it.
+
+    The gradebook's score (manual grades and overrides included) is capped at the maximum, then the late
+    penalty is taken off, never below 0: the total an LMS imports is the one nbgrader's own export gives.
+    """
+    maximum = submission.max_score
+    raw = min(submission.score, maximum)
+    penalty = submission.late_submission_penalty or 0.0
+    return {"total": max(0.0, raw - penalty), "raw_total": raw, "late_penalty": penalty, "max": maximum}
 
 
 def _verdicts(root, student_id):
@@ -87,13 +101,15 @@ def spreadsheet_text(text):
 
 
 def write_csv(records, path):
-    """One row per student: id (as text, see :func:`spreadsheet_text`), total, max and each function's score."""
+    """One row per student: id (as text, see :func:`spreadsheet_text`), total (after the late penalty), max, each
+    function's score, and the late penalty."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", "total", "max", *GRADED_FUNCTIONS])
+        writer.writerow(["student_id", "total", "max", *GRADED_FUNCTIONS, "late_penalty"])
         for r in records:
             writer.writerow([spreadsheet_text(r["student"]), f"{r['total']:g}", f"{r['max']:g}",
-                             *[f"{r['functions'].get(name, {}).get('score', 0):g}" for name in GRADED_FUNCTIONS]])
+                             *[f"{r['functions'].get(name, {}).get('score', 0):g}" for name in GRADED_FUNCTIONS],
+                             f"{r['late_penalty']:g}"])
 
 
 #: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
