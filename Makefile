@@ -86,6 +86,7 @@ BENCH_SIZES ?= 10 100 1000
 bench: venv
 	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
 	$(PY) bench/hostile.py
+	$(PY) bench/kill_loop.py --trials 20 --students 40
 
 # The gradebook (manual grades, overrides) is never deleted: clean moves it to backups/ with a time stamp.
 clean:

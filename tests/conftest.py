@@ -76,3 +76,20 @@ def gradebook_scores(url):
     with Gradebook(url) as gradebook:
         return {(student.id, grade.name): grade.score for student in gradebook.students
                 for grade in gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student.id).grades}
+
+
+def course_outcome(course):
+    """What a grading run leaves: the gradebook's scores, grades.csv, report.json and each autograded notebook's
+    code-cell outputs (the verdicts and the student's own outputs), to compare two runs."""
+    import nbformat
+
+    outcome = {"scores": gradebook_scores(f"sqlite:///{course}/gradebook.db")}
+    for name in ("grades.csv", "report.json"):
+        with open(os.path.join(course, "reports", name), encoding="utf-8") as handle:
+            outcome[name] = handle.read()
+    for student in sorted(os.listdir(os.path.join(course, "autograded"))):
+        path = os.path.join(course, "autograded", student, ASSIGNMENT, "Regularization.ipynb")
+        if os.path.exists(path):
+            notebook = nbformat.read(path, as_version=4)
+            outcome[student] = [cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"]
+    return outcome

@@ -10,34 +10,17 @@ import subprocess
 
 import pytest
 
-from graders.notebook import ASSIGNMENT
-from tests.conftest import VENV, copy_course, gradebook_scores, make
+from tests.conftest import VENV, copy_course, course_outcome, make
 from tests.notebooks import write_class
 
 FAULTS = ["intake:3", "grading:2", "recording:1", "recording:4", "recorded:2", "reports:1"]
-
-
-def _outcome(course):
-    """What a run leaves: the gradebook's scores, the reports and the verdicts of every autograded notebook."""
-    import nbformat
-
-    outcome = {"scores": gradebook_scores(f"sqlite:///{course}/gradebook.db")}
-    for name in ("grades.csv", "report.json"):
-        with open(os.path.join(course, "reports", name), encoding="utf-8") as handle:
-            outcome[name] = handle.read()
-    for student in sorted(os.listdir(os.path.join(course, "autograded"))):
-        path = os.path.join(course, "autograded", student, ASSIGNMENT, "Regularization.ipynb")
-        if os.path.exists(path):
-            notebook = nbformat.read(path, as_version=4)
-            outcome[student] = [cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"]
-    return outcome
 
 
 @pytest.fixture(scope="module")
 def reference(released_course):
     students = write_class(released_course, mutants=4)
     make(released_course, "autograde")
-    return released_course, students, _outcome(released_course)
+    return released_course, students, course_outcome(released_course)
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -50,6 +33,6 @@ def test_a_run_killed_inside_a_phase_then_rerun_equals_an_uninterrupted_run(refe
                             env={**os.environ, "GRADER_FAULT": fault}, start_new_session=True, timeout=900)
     assert killed.returncode != 0, f"the fault {fault} did not stop the run"
     rerun = make(course, "autograde")
-    assert _outcome(course) == expected, rerun.stdout
+    assert course_outcome(course) == expected, rerun.stdout
     again = make(course, "autograde")
     assert "the gradebook is up to date" in again.stdout
