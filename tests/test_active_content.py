@@ -399,7 +399,8 @@ def test_the_policy_goes_first_in_the_head():
 def _record(student, total=10.0, message="wrong values", passed=False):
     functions = {name: {"score": 0.0, "max": 2.0, "passed": passed, "check": "values", "message": message}
                  for name in GRADED_FUNCTIONS}
-    return {"student": student, "total": total, "max": 10.0, "functions": functions}
+    return {"student": student, "total": total, "raw_total": total, "late_penalty": 0.0, "max": 10.0,
+            "functions": functions}
 
 
 @pytest.mark.parametrize("student", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"],

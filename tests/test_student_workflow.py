@@ -152,7 +152,7 @@ def test_reports_for_instructors_and_ci(graded_class):
     reports = os.path.join(graded_class, "reports")
     with open(os.path.join(reports, "grades.csv"), newline="") as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    assert list(next(iter(rows.values()))) == ["student_id", "total", "max", *GRADED_FUNCTIONS]
+    assert list(next(iter(rows.values()))) == ["student_id", "total", "max", *GRADED_FUNCTIONS, "late_penalty"]
     assert rows["mutant"]["compute_cost_with_regularization"] == "0" and rows["mutant"]["total"] == "8"
     with open(os.path.join(reports, "report.json"), encoding="utf-8") as handle:
         report = json.load(handle)
