@@ -29,20 +29,13 @@ import tempfile
 from graders.grading import grade_notebook
 from graders.intake import UnreadableSubmission, read_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
-from graders.sandbox import SandboxUnavailable, copy_student_files, traversable_parents
+from graders.sandbox import (BLAS_KERNEL_VARIABLES, LIMITS, THREAD_VARIABLES, SandboxUnavailable,
+                             copy_student_files, traversable_parents)
 
 PUBLIC_CASES = ("public",)
 KERNEL_NAME = "sandboxed-python"
 KERNEL_UID_BASE = 100000
-KERNEL_LIMITS = {
-    "RLIMIT_AS": 3 * 1024 ** 3,
-    "RLIMIT_CPU": 120,
-    "RLIMIT_FSIZE": 64 * 1024 ** 2,
-    "RLIMIT_NPROC": 64,
-    "RLIMIT_CORE": 0,
-}
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
-BLAS_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")  # passed on: some processors need them
+KERNEL_LIMITS = LIMITS  # the grading sandbox's limits
 # The first program run in the sandbox: apply the limits, leave root for the unprivileged user, start the kernel.
 # Arguments: the user id, the limits as JSON, the connection file, then the kernel's own arguments.
 KERNEL_LAUNCHER = """\
