@@ -53,7 +53,8 @@ def record(intake_dir, root, log_path):
             print(line, file=sys.stderr)
     autograded = os.path.join(root, "autograded")
     failed = {student: f"nbgrader could not record it (see {os.path.relpath(log_path, root)})"
-              for student, digest in expected.items() if _recorded_digest(autograded, student) != digest}
+              for student, digest in expected.items()
+              if read_record_marker(os.path.join(autograded, student, ASSIGNMENT)) != digest}
     if result.returncode != 0 and not failed:
         failed["(nbgrader)"] = f"nbgrader autograde exited with status {result.returncode} (see {log_path})"
     return failed
@@ -66,10 +67,6 @@ def _intake_digests(intake_dir):
         with open(path, encoding="utf-8") as handle:
             digests[student] = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
     return digests
-
-
-def _recorded_digest(autograded_dir, student):
-    return read_record_marker(os.path.join(autograded_dir, student, ASSIGNMENT))
 
 
 def write_reports(out_dir, root):
