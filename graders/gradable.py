@@ -21,7 +21,7 @@ import json
 
 import nbformat
 
-from graders.notebook import GRADED_FUNCTIONS
+from graders.notebook import GRADED_FUNCTIONS, grade_id, nbgrader_metadata
 
 MAX_CELLS = 2000
 MAX_TAGS = 20
@@ -30,19 +30,6 @@ CELL_TYPES = ("code", "markdown", "raw")
 
 class UnreadableSubmission(Exception):
     """The submission holds no notebook that can be graded; the message says why, in one line."""
-
-
-def nbgrader_metadata(cell):
-    """The nbgrader metadata of a cell of any shape, as a dict (empty when absent or malformed)."""
-    metadata = cell.get("metadata") if isinstance(cell, dict) else None
-    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
-    return nbgrader if isinstance(nbgrader, dict) else {}
-
-
-def safe_grade_id(cell):
-    """The grade id of a cell of any shape, or None unless it is a string."""
-    value = nbgrader_metadata(cell).get("grade_id")
-    return value if isinstance(value, str) else None
 
 
 def parse_notebook(data):
@@ -181,10 +168,10 @@ def _claim_release_metadata(pairs, release):
     stripped : int
         How many cells had nbgrader metadata that was dropped.
     """
-    by_id = {safe_grade_id(cell): cell for cell in release.cells if safe_grade_id(cell)}
+    by_id = {grade_id(cell): cell for cell in release.cells if grade_id(cell)}
     taken, claimed, stripped = set(), 0, 0
     for raw, cell in pairs:
-        name = safe_grade_id(raw)
+        name = grade_id(raw)
         model = by_id.get(name)
         if model is not None and name not in taken and model.cell_type == cell.cell_type:
             taken.add(name)
@@ -217,7 +204,7 @@ def _in_release_layout(cells, release):
     rebuilt, moved = [], []
     for model in release.cells:
         cell = copy.deepcopy(model)
-        name = safe_grade_id(model)
+        name = grade_id(model)
         if name in GRADED_FUNCTIONS and name in definitions:
             cell.source = definitions[name]
             moved.append(name)
@@ -227,23 +214,23 @@ def _in_release_layout(cells, release):
 
 def _restore_locked_cells(notebook, release):
     """Give read-only cells their release source back, as nbgrader's OverwriteCells will."""
-    locked = {safe_grade_id(cell): cell.source for cell in release.cells
-              if nbgrader_metadata(cell).get("locked") and safe_grade_id(cell)}
+    locked = {grade_id(cell): cell.source for cell in release.cells
+              if nbgrader_metadata(cell).get("locked") and grade_id(cell)}
     for cell in notebook.cells:
-        if safe_grade_id(cell) in locked:
-            cell.source = locked[safe_grade_id(cell)]
+        if grade_id(cell) in locked:
+            cell.source = locked[grade_id(cell)]
 
 
 def _restore_graded_cells(notebook, release):
     """Put back the release's autograded test cells that the student deleted; return their grade ids."""
-    present = {safe_grade_id(cell) for cell in notebook.cells}
+    present = {grade_id(cell) for cell in notebook.cells}
     restored = []
     for index, cell in enumerate(release.cells):
-        name = safe_grade_id(cell)
+        name = grade_id(cell)
         if not nbgrader_metadata(cell).get("grade") or name in present:
             continue
-        anchor = safe_grade_id(release.cells[index - 1]) if index else None
-        position = next((i + 1 for i, c in enumerate(notebook.cells) if anchor and safe_grade_id(c) == anchor),
+        anchor = grade_id(release.cells[index - 1]) if index else None
+        position = next((i + 1 for i, c in enumerate(notebook.cells) if anchor and grade_id(c) == anchor),
                         len(notebook.cells))
         notebook.cells.insert(position, copy.deepcopy(cell))
         restored.append(name)

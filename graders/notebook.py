@@ -22,9 +22,17 @@ def gradebook_url(root=ROOT):
     return os.environ.get("GRADEBOOK_URL") or "sqlite:///" + os.path.join(root, "gradebook.db")
 
 
+def nbgrader_metadata(cell):
+    """The nbgrader metadata of a cell of any shape, as a dict (empty when absent or malformed)."""
+    metadata = cell.get("metadata") if isinstance(cell, dict) else None
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return nbgrader if isinstance(nbgrader, dict) else {}
+
+
 def grade_id(cell):
-    """The nbgrader grade_id of a cell, or None."""
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    """The nbgrader grade_id of a cell of any shape, or None unless it is a string."""
+    value = nbgrader_metadata(cell).get("grade_id")
+    return value if isinstance(value, str) else None
 
 
 def definition_sources(notebook):
