@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
-from graders.plain import (MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec, decode_results,
+from graders.cgroups import find_factory
+from graders.plain import (FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec, decode_results,
                            encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -62,9 +63,20 @@ LIMITS = {
     "RLIMIT_NPROC": 64,
     "RLIMIT_CORE": 0,
 }
+# Memory and processes of one submission together (a control group, see :mod:`graders.cgroups`).
+SUBMISSION_MEMORY_BYTES = 2 * 1024 ** 3
+# The worker's own user may run RLIMIT_NPROC processes; the group also holds bubblewrap's own few.
+SUBMISSION_PROCESSES = LIMITS["RLIMIT_NPROC"] + 8
 SECONDS_PER_CELL = 30.0
 SECONDS_PER_CALL = 10.0
-SECONDS_PER_SUBMISSION = 120.0
+# The cells a student added (no grade id) share this budget; when it runs out the rest of them are skipped.
+EXTRA_CELLS_SECONDS = 20.0
+SECONDS_PER_SUBMISSION = 150.0
+# The grader stops a step this long after the worker's own timer should have: the worker's timer is a
+# courtesy (no restart needed); the grader's clock, outside the sandbox, is the limit.
+STEP_GRACE_SECONDS = 2.0
+EXTRA_CELLS_NOTE = (f"the cells you added share {EXTRA_CELLS_SECONDS:g} s and had used them up, so this cell was "
+                    f"stopped or not run; the graded functions have a time of their own")
 MAX_RESTARTS = 4
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 BLAS_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -85,6 +97,7 @@ STEP = re.compile(r"cell (0|[1-9][0-9]{0,8})|call ([A-Za-z_][A-Za-z0-9_]{0,99})|
 MAX_STDERR_SHOWN = 300
 READY_FRAME = encode_frame(PROGRESS_FRAME, b"ready")
 CASE_KEYS = {"status", "error", "random_draws", "mutated"}
+FRAME_HEADER_BYTES = FRAME.size
 
 
 @dataclass
@@ -120,6 +133,70 @@ class RunReport:
     step: tuple | None = None
     malformed: str | None = None
     ready: bool = False
+    stopped: tuple | None = None
+    memory_killed: bool = False
+    exit_status: int | None = None
+    peak_memory: int = 0
+
+
+class StepClock:
+    """The time limit of each step of a run, kept outside the sandbox from the progress frames as they arrive.
+
+    A step starts when its frame arrives: a release cell has :data:`SECONDS_PER_CELL`, a cell the student
+    added (one of ``extra_cells``) the smaller of that and what is left of :data:`EXTRA_CELLS_SECONDS`, a
+    call :data:`SECONDS_PER_CALL`; each one :data:`STEP_GRACE_SECONDS` more, for the worker's own timer to
+    act first. Nothing the student's code does inside changes these clocks: resetting ``setitimer``, a
+    handler of ``SIGALRM`` or a forged progress frame (each frame starts a step this side counts; the
+    report refuses more frames than steps) leaves the step and the whole run bounded.
+
+    Parameters
+    ----------
+    extra_cells : set of int
+        Indices of the cells the student added.
+    """
+
+    def __init__(self, extra_cells=frozenset()):
+        self.extra_cells = set(extra_cells)
+        self.extra_left = EXTRA_CELLS_SECONDS
+        self.step = None
+        self.started = None
+        self.limit = None
+        self.parsed = 0
+        self.broken = False
+
+    def feed(self, data, now):
+        """Read the frames completed in ``data`` (all bytes so far) since the last call; ``now`` is their time."""
+        if self.broken:
+            return
+        try:
+            for kind, payload in iter_frames(memoryview(data)[self.parsed:], MAX_STREAM_BYTES):
+                self.parsed += FRAME_HEADER_BYTES + len(payload)
+                self._begin(parse_step(payload, None, None) if kind == PROGRESS_FRAME else None, now)
+        except MalformedOutput:
+            self.broken = True
+            self._begin(None, now)
+
+    def _begin(self, step, now):
+        if self.step is not None and self.step[0] == "cell" and self.step[1] in self.extra_cells:
+            self.extra_left -= now - self.started
+        self.step, self.started, self.limit = step, now, None
+        if step is None or step[0] == "ready":
+            return
+        if step[0] == "call":
+            self.limit = SECONDS_PER_CALL
+        elif step[1] in self.extra_cells:
+            self.limit = max(0.0, min(SECONDS_PER_CELL, self.extra_left))
+        else:
+            self.limit = SECONDS_PER_CELL
+
+    def deadline(self):
+        """When the current step must end (a :func:`time.monotonic` time), or None when no step is timed."""
+        return None if self.limit is None else self.started + self.limit + STEP_GRACE_SECONDS
+
+    def extra_budget_spent(self, now):
+        """Whether the cells the student added have used up their budget by ``now``."""
+        spent = now - self.started if self.step and self.step[0] == "cell" and self.step[1] in self.extra_cells else 0
+        return self.extra_left - spent <= 0
 
 
 class SandboxUnavailable(RuntimeError):
@@ -361,12 +438,13 @@ def _clear_folder(folder):
     return folders
 
 
-def prepare_job(jobdir, cells, cases, arguments, uid, result_fd):
+def prepare_job(jobdir, cells, cases, arguments, uid, result_fd, extra_cells=()):
     """Write what one run reads into ``jobdir``, a folder the caller created.
 
     ``grader/`` holds the worker, ``job.json`` and ``arguments.npz``; ``files/`` (in the sandbox) or
     ``work/`` (without it, the working folder itself) the files a student has. The worker becomes ``uid``
-    when started as root (None: it stays the caller).
+    when started as root (None: it stays the caller). ``extra_cells`` are the indices of the cells the
+    student added, which share :data:`EXTRA_CELLS_SECONDS`.
     """
     grader = os.path.join(jobdir, "grader")
     os.makedirs(grader)
@@ -376,7 +454,9 @@ def prepare_job(jobdir, cells, cases, arguments, uid, result_fd):
                     ignore=shutil.ignore_patterns("__pycache__"))
     np.savez(os.path.join(grader, "arguments.npz"), **arguments)
     job = {"cells": cells, "cases": cases, "limits": LIMITS, "uid": uid, "result_fd": result_fd,
-           "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL}
+           "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL,
+           "extra_cells": sorted(extra_cells), "extra_cells_seconds": EXTRA_CELLS_SECONDS,
+           "extra_cells_note": EXTRA_CELLS_NOTE}
     with open(os.path.join(grader, "job.json"), "w", encoding="utf-8") as handle:
         json.dump(job, handle)
     files = os.path.join(jobdir, "files" if sandboxed() else "work")
@@ -384,16 +464,18 @@ def prepare_job(jobdir, cells, cases, arguments, uid, result_fd):
     copy_student_files(files)
 
 
-def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES):
-    """What the sandbox writes on ``read_fd`` until every writer has closed it: ``(data, overflowed)``.
+def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES, clock=None):
+    """What the sandbox writes on ``read_fd`` until every writer has closed it: ``(data, overflowed, stopped)``.
 
-    Never keeps more than ``cap`` bytes and never waits past ``deadline`` (a :func:`time.monotonic` time):
-    at either limit the process group is killed. Once the process has ended, its group is killed (a run
-    without the sandbox may leave processes behind) and what is left in the pipe is read for at most
-    :data:`DRAIN_SECONDS`; once the pipe is closed, the process has as long to end. It is reaped before
-    returning.
+    Never keeps more than ``cap`` bytes and never waits past ``deadline`` (a :func:`time.monotonic` time),
+    nor past the current step's deadline on ``clock`` (a :class:`StepClock`): at any of these limits the
+    process group is killed; ``stopped`` is then the step that ran out of time (else None). Once the
+    process has ended, its group is killed (a run without the sandbox may leave processes behind) and what
+    is left in the pipe is read for at most :data:`DRAIN_SECONDS`; once the pipe is closed, the process has
+    as long to end. It is reaped before returning.
     """
-    data, overflowed = bytearray(), False
+    data, overflowed, stopped = bytearray(), False, None
+    clock = clock or StepClock()
     poller = select.poll()
     poller.register(read_fd, select.POLLIN)
     exit_fd = _pidfd(process.pid)
@@ -410,7 +492,12 @@ def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES):
             if closed is not None and ended is not None:
                 break
             now = time.monotonic()
-            limit = min([deadline] + [moment + DRAIN_SECONDS for moment in (closed, ended) if moment is not None])
+            step_deadline = clock.deadline() if ended is None and closed is None else None
+            if step_deadline is not None and now >= step_deadline:
+                stopped = clock.step
+                break
+            limit = min([deadline] + [moment + DRAIN_SECONDS for moment in (closed, ended) if moment is not None]
+                        + ([step_deadline] if step_deadline is not None else []))
             if now >= limit:
                 break
             wait = limit - now if exit_fd is not None or ended is not None else min(limit - now, 0.05)
@@ -425,13 +512,14 @@ def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES):
                     break
                 else:
                     data += chunk
+                    clock.feed(data, time.monotonic())
     finally:
         if exit_fd is not None:
             os.close(exit_fd)
         _kill_group(process)
         process.kill()
         process.wait()
-    return data, overflowed
+    return data, overflowed, stopped
 
 
 def _pidfd(pid):
@@ -489,7 +577,7 @@ def parse_report(data, overflowed, cells, cases):
 def parse_step(payload, sent, cases):
     """``("cell", index)`` or ``("call", function)`` of a progress frame, or raise :class:`MalformedOutput`.
 
-    ``sent`` holds the indices of the cells sent, ``cases`` the functions asked for.
+    ``sent`` holds the indices of the cells sent, ``cases`` the functions asked for (None: not checked).
     """
     if len(payload) > MAX_STEP_BYTES:
         raise MalformedOutput("a progress step too long")
@@ -500,10 +588,10 @@ def parse_step(payload, sent, cases):
         return "ready", None
     if match.group(1) is not None:
         index = int(match.group(1))
-        if index not in sent:
+        if sent is not None and index not in sent:
             raise MalformedOutput("a progress step naming a cell that was not sent")
         return "cell", index
-    if match.group(2) not in cases:
+    if cases is not None and match.group(2) not in cases:
         raise MalformedOutput("a progress step naming a function that was not asked for")
     return "call", match.group(2)
 
@@ -573,28 +661,62 @@ def _validate_case(case, prefix, arrays, argument_keys):
         check_spec(case["output"], arrays, prefix)
 
 
-def run_once(cells, cases, arguments, seconds, pool=None):
+@functools.lru_cache(maxsize=None)
+def group_factory():
+    """The factory of per-submission control groups on this machine, or None (see :mod:`graders.cgroups`)."""
+    return find_factory() if sandboxed() else None
+
+
+@contextlib.contextmanager
+def submission_group(uid):
+    """The control group of the sandbox run by ``uid`` for the ``with`` block, or None where there is none."""
+    factory = group_factory()
+    if factory is None or uid is None:
+        yield None
+        return
+    try:
+        group = factory.create(f"uid-{uid}", SUBMISSION_MEMORY_BYTES, SUBMISSION_PROCESSES)
+    except OSError as error:
+        raise SandboxUnavailable(f"the submission's control group could not be made under "
+                                 f"{factory.description} ({error.strerror or error})") from None
+    try:
+        yield group
+    finally:
+        group.remove()
+
+
+def run_once(cells, cases, arguments, seconds, pool=None, extra_cells=()):
     """One sandboxed run: ``(RunReport, seconds used)``.
 
-    The sandbox's user id comes from ``pool`` (default :data:`UID_POOL`), held for the whole run; without
-    the sandbox, the worker runs as the caller.
+    The sandbox's user id comes from ``pool`` (default :data:`UID_POOL`), held for the whole run, and its
+    processes share one control group where the machine has them; without the sandbox, the worker runs as
+    the caller. ``extra_cells``: the indices of the cells the student added.
     """
     started = time.monotonic()
-    with (pool or UID_POOL).uid() if sandboxed() else contextlib.nullcontext() as uid:
+    with (pool or UID_POOL).uid() if sandboxed() else contextlib.nullcontext() as uid, \
+            submission_group(uid) as group:
         jobdir = tempfile.mkdtemp(prefix="grading-")
         read_fd, write_fd = os.pipe()
         try:
-            prepare_job(jobdir, cells, cases, arguments, uid, write_fd)
+            prepare_job(jobdir, cells, cases, arguments, uid, write_fd, extra_cells)
             workdir = os.path.join(jobdir, "work")
+            command = sandbox_command(jobdir)
             with tempfile.TemporaryFile() as errors:
-                process = subprocess.Popen(sandbox_command(jobdir), cwd=workdir if not sandboxed() else jobdir,
+                process = subprocess.Popen(group.wrap(command) if group else command,
+                                           cwd=workdir if not sandboxed() else jobdir,
                                            env=sandbox_environment(workdir), stdin=subprocess.DEVNULL,
                                            stdout=subprocess.DEVNULL, stderr=errors,
                                            start_new_session=True, pass_fds=(write_fd,))
                 os.close(write_fd)
                 write_fd = None
-                data, overflowed = read_stream(read_fd, process, started + seconds)
+                data, overflowed, stopped = read_stream(read_fd, process, started + seconds,
+                                                        clock=StepClock(extra_cells))
                 report = parse_report(data, overflowed, cells, cases)
+                report.stopped = stopped
+                report.exit_status = process.returncode
+                if group is not None:
+                    report.memory_killed = group.memory_killed()
+                    report.peak_memory = group.peak_memory()
                 if not report.ready:
                     raise SandboxUnavailable(_start_failure(process, errors))
         finally:
@@ -617,8 +739,20 @@ def _start_failure(process, errors):
     return f"the sandbox did not start (exit status {process.returncode}){said}"
 
 
+def extra_cell_indices(notebook):
+    """Indices of the code cells the student added: those with no grade id (every release code cell has one)."""
+    return {index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code" and not grade_id(cell)}
+
+
 def run_submission(notebook, cases, arguments):
     """Run a submission's code on every case in the sandbox.
+
+    A run that dies in a step (a cell or a call) is run again without that step, so that one ``os._exit``
+    costs only what it broke. Before the step is blamed, it is run once more as it was: a step that dies
+    only once was killed from outside (by the machine, not by the student's code), and the submission is
+    then the machine's problem (:class:`SandboxUnavailable`), never graded on that run. A step the grader
+    stopped at its time limit, or in which the kernel killed a process for the submission's memory limit,
+    is the student's at once.
 
     Parameters
     ----------
@@ -634,36 +768,77 @@ def run_submission(notebook, cases, arguments):
     RunResult
         Never raises on anything the student's code did: a report that does not validate gives
         :data:`MALFORMED` for every function.
+
+    Raises
+    ------
+    SandboxUnavailable
+        The sandbox failed, or a step was killed from outside.
     """
     cells = definition_cells(notebook)
+    extra = extra_cell_indices(notebook)
     result = RunResult()
     remaining = SECONDS_PER_SUBMISSION
-    for _ in range(MAX_RESTARTS + 1):
+    suspect = None
+    for _ in range(2 * MAX_RESTARTS + 1):
         pending = {name: spec for name, spec in cases.items() if name not in result.crashed_functions}
-        report, used = run_once(cells, pending, arguments, max(remaining, 1.0))
+        report, used = run_once(cells, pending, arguments, max(remaining, 1.0), extra_cells=extra)
         remaining -= used
         if report.malformed is not None:
             result.malformed = report.malformed
             break
+        if suspect is not None and remaining > 0 and not _died_in(report, suspect):
+            raise SandboxUnavailable(f"the grading process was killed from outside (exit status "
+                                     f"{suspect_status}) in {' '.join(map(str, suspect))}, which ran through "
+                                     f"when run again")
         if report.results is not None:
             cell_errors, result.functions, result.arrays = report.results
             result.cell_errors += cell_errors
             return result
-        reason = ("was stopped at the time limit of the submission" if remaining <= 0
-                  else "ended the grading process")
         if report.step is None or report.step[0] == "ready":
             raise SandboxUnavailable("the grading process ended before it ran any cell")
-        kind, what = report.step
-        if kind == "cell":
-            cells = [(i, source) for i, source in cells if i != what]
-            result.cell_errors.append({"cell": what, "error": f"this cell {reason}; it was skipped"})
-        else:
-            result.crashed_functions[what] = f"calling it {reason}"
+        if report.stopped is None and not report.memory_killed and remaining > 0 and suspect is None:
+            suspect, suspect_status = report.step, report.exit_status
+            continue
+        suspect = None
+        cells = _blame(result, report, cells, extra, remaining)
         if remaining <= 0:
             break
     for name in cases:
         result.crashed_functions.setdefault(name, MALFORMED if result.malformed else "the notebook could not be run")
     return result
+
+
+def _died_in(report, step):
+    """Whether a run ended without results in ``step``, not stopped by the grader's clock."""
+    return report.results is None and report.stopped is None and report.step == step
+
+
+def _blame(result, report, cells, extra, remaining):
+    """Record what ended the run in its step; return the cells of the next run (that step and what it
+    takes with it left out)."""
+    kind, what = report.step
+    if remaining <= 0:
+        reason = "was stopped at the time limit of the submission"
+    elif report.memory_killed:
+        reason = f"used more than the {SUBMISSION_MEMORY_BYTES / 1024 ** 3:g} GiB of memory of a submission"
+    elif report.stopped is not None:
+        reason = f"did not finish within {SECONDS_PER_CALL if kind == 'call' else SECONDS_PER_CELL:g} s"
+    else:
+        reason = "ended the grading process"
+    if kind == "call":
+        result.crashed_functions[what] = f"calling it {reason}"
+        return cells
+    if report.stopped is not None and what in extra:  # its limit was what the added cells had left
+        return _skip_extra_cells(result, cells, extra, what)
+    result.cell_errors.append({"cell": what, "error": f"this cell {reason}; it was skipped"})
+    return [(index, source) for index, source in cells if index != what]
+
+
+def _skip_extra_cells(result, cells, extra, first):
+    """Leave out the added cell ``first`` and every added cell after it, each with a note."""
+    skipped = [index for index, _ in cells if index in extra and index >= first]
+    result.cell_errors += [{"cell": index, "error": EXTRA_CELLS_NOTE} for index in skipped]
+    return [(index, source) for index, source in cells if index not in skipped]
 
 
 def case_output(result, function_name, case_id):

@@ -15,6 +15,7 @@ import os
 import resource
 import signal
 import sys
+import time
 import traceback
 import types
 
@@ -69,6 +70,10 @@ class CellTimeout(BaseException):
     """Raised in a cell that runs past its time limit."""
 
 
+class TimeLimit(str):
+    """The description of a step that ran past its time limit."""
+
+
 def _on_alarm(signum, frame):
     raise CellTimeout()
 
@@ -81,7 +86,7 @@ def run_with_time_limit(action, seconds):
         action()
         return None
     except CellTimeout:
-        return f"did not finish within {seconds:g} s"
+        return TimeLimit(f"did not finish within {seconds:g} s")
     except BaseException as error:  # a student's cell may raise anything, SystemExit included
         return describe_error(error)
     finally:
@@ -107,17 +112,31 @@ def strip_magics(source):
     return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
 
 
-def execute_cells(cells, namespace, seconds, channel):
-    """Execute the definition cells in order; return the errors as ``[{"cell": index, "error": text}]``."""
+def execute_cells(job, namespace, channel):
+    """Execute the definition cells in order; return the errors as ``[{"cell": index, "error": text}]``.
+
+    The cells the student added (``job["extra_cells"]``) share ``job["extra_cells_seconds"]``: once it is
+    spent, the rest of them are skipped with ``job["extra_cells_note"]``.
+    """
     errors = []
-    for index, source in cells:
+    extra, extra_left = set(job["extra_cells"]), job["extra_cells_seconds"]
+    for index, source in job["cells"]:
+        if index in extra and extra_left <= 0:
+            errors.append({"cell": index, "error": job["extra_cells_note"]})
+            continue
         channel.progress(f"cell {index}")
         def run(source=source, index=index):
             exec(compile(strip_magics(source), f"cell {index}", "exec"), namespace)
 
-        error = run_with_time_limit(run, seconds)
+        limit = min(job["seconds_per_cell"], extra_left) if index in extra else job["seconds_per_cell"]
+        began = time.monotonic()
+        error = run_with_time_limit(run, limit)
+        if index in extra:
+            extra_left -= time.monotonic() - began
+            if isinstance(error, TimeLimit) and limit < job["seconds_per_cell"]:
+                extra_left, error = 0, job["extra_cells_note"]
         if error is not None:
-            errors.append({"cell": index, "error": error})
+            errors.append({"cell": index, "error": str(error)})
     return errors
 
 
@@ -154,7 +173,7 @@ def call_case(function, arguments, seconds):
         outcome["output"] = function(*call_arguments)
 
     error = run_with_time_limit(run, seconds)
-    record = {"status": "ok" if error is None else "error", "error": error,
+    record = {"status": "ok" if error is None else "error", "error": None if error is None else str(error),
               "random_draws": random_state_fingerprint() != before,
               "mutated": mutated_arguments(arguments, call_arguments)}
     return record, outcome.get("output")
@@ -225,7 +244,7 @@ def main():
     channel.progress("ready")  # no student code has run yet: a run that never says this is the machine's fault
     sys.path[:0] = [os.path.join(here, "stubs"), os.getcwd()]
     namespace = {"__name__": "__main__"}
-    cell_errors = execute_cells(job["cells"], namespace, job["seconds_per_cell"], channel)
+    cell_errors = execute_cells(job, namespace, channel)
     records, arrays = grade_functions(job, namespace, arguments_arrays, channel)
     channel.results({"cell_errors": cell_errors, "functions": records}, arrays)
 

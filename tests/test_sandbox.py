@@ -296,7 +296,7 @@ def _read_from(source, seconds=20.0, cap=sandbox.MAX_STREAM_BYTES, run=None):
     os.close(write_fd)
     started = time.monotonic()
     try:
-        data, overflowed = sandbox.read_stream(read_fd, process, started + seconds, cap)
+        data, overflowed, _ = sandbox.read_stream(read_fd, process, started + seconds, cap)
     finally:
         os.close(read_fd)
     return data, overflowed, time.monotonic() - started, process
@@ -739,3 +739,122 @@ def {COST}(A3, Y, parameters, lambd):
     assert [name for name, verdict in verdicts.items() if not verdict.passed] == [COST]
     assert verdicts[COST].check == "inputs unchanged"
     assert "arguments/1, arguments/2/W1" in verdicts[COST].message
+
+
+# Time limits are kept outside the sandbox; the cells a student added share a budget of their own.
+SILENCE_THE_ALARM = ("import signal\nsignal.setitimer(signal.ITIMER_REAL, 0)\n"
+                     "signal.signal(signal.SIGALRM, signal.SIG_IGN)\n")
+STOPPED_STEPS = {
+    "call": ({COST: reference_solutions()[COST].replace(
+        "    m = Y.shape[1]", "    " + SILENCE_THE_ALARM.replace("\n", "\n    ") + "while True: pass\n    m = Y.shape[1]")},
+        "calling it did not finish within 2 s"),
+    "cell": ({COST: reference_solutions()[COST] + "\n" + SILENCE_THE_ALARM + "while True: pass"},
+             "is not defined"),
+}
+
+
+@pytest.mark.parametrize("step", STOPPED_STEPS, ids=STOPPED_STEPS)
+def test_a_step_that_silences_the_alarm_is_stopped_by_the_graders_clock(step, monkeypatch):
+    monkeypatch.setattr(sandbox, "SECONDS_PER_CALL", 2.0)
+    monkeypatch.setattr(sandbox, "SECONDS_PER_CELL", 3.0)
+    replaced, said = STOPPED_STEPS[step]
+    started = time.monotonic()
+    verdicts, cell_errors = bounded(grade_notebook, make_submission({**reference_solutions(), **replaced}), seconds=40)
+    assert time.monotonic() - started < 25
+    assert said in verdicts[COST].message and not verdicts[COST].passed
+    assert all(verdict.passed for name, verdict in verdicts.items() if name != COST)
+    assert [error["error"] for error in cell_errors] == (["this cell did not finish within 3 s; it was skipped"]
+                                                         if step == "cell" else [])
+
+
+ADDED_CELLS = {
+    "slow": ["import time\ntime.sleep(1.2)"] * 4,
+    "silencing-the-alarm": [SILENCE_THE_ALARM + "while True: pass", "x = 1"],
+}
+
+
+@pytest.mark.parametrize("added", ADDED_CELLS, ids=ADDED_CELLS)
+def test_added_cells_share_a_budget_and_the_graded_functions_keep_theirs(added, monkeypatch):
+    monkeypatch.setattr(sandbox, "EXTRA_CELLS_SECONDS", 3.0)
+    notebook = make_submission(reference_solutions(), extra_cells=[(9, source) for source in ADDED_CELLS[added]])
+    extra = sorted(sandbox.extra_cell_indices(notebook))
+    assert len(extra) == len(ADDED_CELLS[added])
+    started = time.monotonic()
+    verdicts, cell_errors = bounded(grade_notebook, notebook, seconds=40)
+    assert time.monotonic() - started < 20
+    assert all(verdict.passed for verdict in verdicts.values()), verdicts
+    stopped = extra[2:] if added == "slow" else extra  # two slow cells fit in the budget, the third does not
+    assert cell_errors == [{"cell": index, "error": sandbox.EXTRA_CELLS_NOTE} for index in stopped]
+
+
+def test_the_release_cells_are_not_added_cells():
+    notebook = make_submission(reference_solutions(), extra_cells=[(9, "x = 1")])
+    assert [notebook.cells[index].source for index in sandbox.extra_cell_indices(notebook)] == ["x = 1"]
+
+
+FOUR_LARGE_CHILDREN = """\
+import os, numpy as np
+pids = []
+for _ in range(4):
+    pid = os.fork()
+    if pid == 0:
+        data = np.ones(150_000_000)  # 1.2 GB, written
+        os._exit(0)
+    pids.append(pid)
+failed = sum(os.waitpid(pid, 0)[1] != 0 for pid in pids)
+if failed:
+    raise RuntimeError(f"{failed} of 4 children did not finish")
+"""
+LARGE_CALL = {COST: reference_solutions()[COST].replace(
+    "    m = Y.shape[1]", "    import numpy\n    hoard = numpy.ones(320_000_000)\n    m = Y.shape[1]")}
+
+
+@pytest.mark.skipif(sandbox.group_factory() is None, reason="no per-submission control groups on this machine")
+def test_memory_is_limited_per_submission_not_per_process():
+    verdicts, cell_errors = bounded(grade_notebook, make_submission(reference_solutions(),
+                                                                    extra_cells=[(9, FOUR_LARGE_CHILDREN)]))
+    assert all(verdict.passed for verdict in verdicts.values())
+    assert len(cell_errors) == 1 and "children did not finish" in cell_errors[0]["error"]
+    verdicts, _ = bounded(grade_notebook, make_submission({**reference_solutions(), **LARGE_CALL}))
+    assert verdicts[COST].message.endswith("calling it used more than the 2 GiB of memory of a submission")
+    assert all(verdict.passed for name, verdict in verdicts.items() if name != COST)
+
+
+def _kill_the_first_slow_worker(after):
+    """Kill, from outside, the first sandboxed worker that has run for ``after`` seconds."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/status", encoding="utf-8") as handle:
+                    uid = int(next(line for line in handle if line.startswith("Uid:")).split()[1])
+                with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                    command = handle.read()
+            except (OSError, StopIteration, ValueError):
+                continue
+            if uid in sandbox.SANDBOX_UIDS and command.endswith(b"/grader/worker.py\0"):
+                time.sleep(after)
+                os.kill(int(pid), 9)
+                return
+        time.sleep(0.02)
+
+
+@pytest.mark.skipif(not sandbox.sandboxed() or os.getuid() != 0, reason="needs the sandbox's own user ids")
+def test_a_worker_killed_from_outside_is_the_machines_fault_not_the_students():
+    notebook = make_submission(reference_solutions(), extra_cells=[(9, "import time\ntime.sleep(2)")])
+    killer = threading.Thread(target=_kill_the_first_slow_worker, args=(1.0,))
+    killer.start()
+    with pytest.raises(sandbox.SandboxUnavailable, match=r"killed from outside \(exit status 137\) in cell \d+, "
+                                                          r"which ran through when run again"):
+        bounded(grade_notebook, notebook)
+    killer.join()
+    verdicts, cell_errors = bounded(grade_notebook, notebook)
+    assert all(verdict.passed for verdict in verdicts.values()) and cell_errors == []
+
+
+def test_a_student_who_kills_their_own_process_loses_only_that_cell():
+    notebook = make_submission(reference_solutions(),
+                               extra_cells=[(9, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")])
+    verdicts, cell_errors = bounded(grade_notebook, notebook)
+    assert all(verdict.passed for verdict in verdicts.values())
+    assert [error["error"] for error in cell_errors] == ["this cell ended the grading process; it was skipped"]
