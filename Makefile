@@ -17,7 +17,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: all venv sandbox browser database data expected release autograde feedback grades reports validate submit test bench clean
+.PHONY: all venv sandbox browser database data expected release autograde feedback grades reports validate submit test bench bench-load clean
 
 all: release autograde grades
 
@@ -48,10 +48,11 @@ release: venv
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 # Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
-# STUDENT=id grades one student only; FORCE=1 grades and records again what is up to date.
+# STUDENT=id grades one student only, PART=K/N part K of N of the class (runs on different parts may go on at
+# once); FORCE=1 grades and records again what is up to date.
 autograde: venv
 	$(PY) -m graders.autograde --reports $(REPORTS) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
-		$(if $(STUDENT),--student '$(STUDENT)') $(if $(filter 1,$(FORCE)),--force)
+		$(if $(STUDENT),--student '$(STUDENT)') $(if $(PART),--part '$(PART)') $(if $(filter 1,$(FORCE)),--force)
 
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN
@@ -87,6 +88,11 @@ bench: venv
 	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
 	$(PY) bench/hostile.py
 	$(PY) bench/kill_loop.py --trials 20 --students 40
+
+# A large class graded cold: time and peak memory per phase (about half an hour on 2 cores).
+LOAD_SIZES ?= 500 5000
+bench-load: venv
+	$(PY) bench/load.py --sizes $(LOAD_SIZES)
 
 # The gradebook (manual grades, overrides) is never deleted: clean moves it to backups/ with a time stamp.
 clean:

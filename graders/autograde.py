@@ -1,35 +1,44 @@
 """``make autograde``: intake, sandboxed grading, nbgrader recording, reports, one submission's failure its own.
 
-1. The intake (:mod:`graders.intake`) reads ``submitted/`` into ``intake/``, queueing only the students whose
-   record is not up to date; entries whose id breaks the rule are listed and never reach nbgrader.
+1. The intake (:mod:`graders.intake`) reads ``submitted/`` into a folder of this run under ``intake/``
+   (``class``, ``part-K-of-N`` or ``student-ID``), queueing only the students whose record is not up to date;
+   entries whose id breaks the rule are listed and never reach nbgrader.
 2. :mod:`graders.batch` grades the queued notebooks in the sandbox, in parallel, and caches the verdicts; a
    submission whose grading fails is taken out of the queue, with nothing cached or recorded for it. The
    sandbox is tested first: when it does not work (bubblewrap missing or refused, no disk...), the run stops
    before grading anyone, saying why, rather than give every submission a 0. A sandbox that fails later, for
    one submission, before any of its code ran, is the machine's fault too: that submission needs attention.
-3. ``nbgrader autograde`` records the queue into the gradebook (``intake/`` is its submitted folder). A student
+3. ``nbgrader autograde`` records the queue into the gradebook (the run's folder is its submitted folder). A student
    is marked as recorded, with the digest the intake gave their submission, only once their grades are
    committed (:func:`graders.nbgrader_plugin.mark_recorded`); a student it fails on, or a run killed at any
    moment, leaves the student unmarked, and the next run records them again.
-4. The reports are written from the gradebook, always.
+4. The reports are written from the gradebook, always, one run at a time.
+
+Runs at once: a run on the whole class excludes every other run in the course folder; runs on different parts
+of the class (``--part 1/2`` and ``--part 2/2``, split by a hash of the student id) or on one student go on
+together, each in its own intake folder, and record into one gradebook (PostgreSQL: ``GRADEBOOK_URL``). Two
+runs on the same part, or a run on the class beside any other, are refused with a one-line reason.
 
 The exit status is 0 when every submission was recorded, else 1, after a list of the submissions that need the
 instructor's attention, one line each.
 
-Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR] [--student ID] [--force]``
+Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR] [--student ID | --part K/N] [--force]``
 """
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 
 from graders.batch import prefetch
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
 from graders.sandbox import SandboxUnavailable, self_test
-from graders.student_ids import id_problem, shown
+from graders.student_ids import id_problem, parse_part, shown
 
 NBGRADER_LOG = "nbgrader-autograde.log"
 
@@ -70,30 +79,75 @@ def _intake_digests(intake_dir):
 
 
 def write_reports(out_dir, root):
-    """Write the reports; return None or a one-line reason they could not be written."""
+    """Write the reports, one run at a time; return None or a one-line reason they could not be written.
+
+    Each run writes them after its own records are committed, under a lock, from the gradebook as it is then:
+    whichever run writes last reads every record of the runs before it.
+    """
     from graders.reports import write_reports as write
 
+    os.makedirs(out_dir, exist_ok=True)
     try:
-        records = write(out_dir, root)
+        with _locked(os.path.join(out_dir, ".lock"), fcntl.LOCK_EX):
+            records = write(out_dir, root)
     except Exception as error:  # the grades are recorded; say what went wrong with the reports
         return f"the reports could not be written: {type(error).__name__}: {error}"[:300]
     print(f"wrote reports for {len(records)} student(s) to {os.path.relpath(out_dir, root)}")
     return None
 
 
-def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None, force=False):
+class RunRefused(Exception):
+    """Another run holds what this one needs; the message says which, in one line."""
+
+
+@contextlib.contextmanager
+def _locked(path, mode):
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(handle, mode)
+        yield
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def run_folder(root, only=None, part=None):
+    """The intake folder of this run, held for the ``with`` block (see the module's note on runs at once)."""
+    name = (f"student-{only}" if only is not None else f"part-{part[0]}-of-{part[1]}" if part else "class")
+    intake = os.path.join(root, "intake")
+    os.makedirs(intake, exist_ok=True)
+    whole_class = fcntl.LOCK_EX if name == "class" else fcntl.LOCK_SH
+    try:
+        with _locked(os.path.join(intake, ".class.lock"), whole_class | fcntl.LOCK_NB), \
+                _locked(os.path.join(intake, f".run-{name}.lock"), fcntl.LOCK_EX | fcntl.LOCK_NB):
+            yield os.path.join(intake, name)
+    except BlockingIOError:
+        held = "a part of it" if name == "class" else name.replace("-", " ")
+        raise RunRefused(f"another make autograde is running in this course (on the whole class or {held}); "
+                         f"wait for it to end") from None
+
+
+def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None, force=False, part=None):
     """Run the whole step; return ``{entry: reason}`` of the submissions that need the instructor's attention.
 
-    ``only`` limits the run to one student; ``force`` grades and records again even what is up to date.
+    ``only`` limits the run to one student, ``part`` (``(K, N)``) to part K of N of the class; ``force`` grades
+    and records again even what is up to date.
     """
-    submitted, intake_dir = os.path.join(root, "submitted"), os.path.join(root, "intake")
+    with run_folder(root, only, part) as intake_dir:
+        return _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part)
+
+
+def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part):
+    submitted = os.path.join(root, "submitted")
     reports_dir = reports_dir or os.path.join(root, "reports")
-    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force)
+    clock = PhaseClock()
+    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part)
     if only is not None and not summary.queued and only not in summary.attention and not force:
         print(f"{only}: up to date (FORCE=1 grades and records it again)")
     print_summary(summary, submitted)
     print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
     attention = dict(summary.attention)
+    clock.end("intake")
     if summary.queued and not scheduler:
         self_test()
     graded, failed = prefetch(intake_dir, jobs, scheduler, force)
@@ -101,14 +155,40 @@ def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None,
     for student in failed:
         shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
     attention.update(failed)
+    clock.end("sandbox")
     if os.listdir(intake_dir):
-        attention.update(record(intake_dir, root, os.path.join(reports_dir, NBGRADER_LOG)))
+        attention.update(record(intake_dir, root, os.path.join(reports_dir, _log_name(intake_dir))))
     else:
         print("the gradebook is up to date: nothing to record")
+    clock.end("recording")
     problem = write_reports(reports_dir, root)
     if problem:
         attention["(reports)"] = problem
+    clock.end("reports")
+    print(clock.summary())
     return attention
+
+
+class PhaseClock:
+    """Wall time of each phase of a run, printed as one line for operators and ``make bench``."""
+
+    def __init__(self):
+        self.last = time.monotonic()
+        self.phases = []
+
+    def end(self, phase):
+        """The phase ``phase`` ends now (it began when the one before ended)."""
+        now = time.monotonic()
+        self.phases.append((phase, now - self.last))
+        self.last = now
+
+    def summary(self):
+        return "phase times: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.phases)
+
+
+def _log_name(intake_dir):
+    name = os.path.basename(intake_dir)
+    return NBGRADER_LOG if name == "class" else NBGRADER_LOG.replace(".log", f"-{name}.log")
 
 
 def main(argv=None):
@@ -117,15 +197,22 @@ def main(argv=None):
     parser.add_argument("--scheduler", default=None, help="address of a Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--reports", default=None, help="folder of the reports (default: reports/)")
     parser.add_argument("--student", default=None, help="grade this student only")
+    parser.add_argument("--part", default=None, help="grade part K of N of the class, e.g. 1/2")
     parser.add_argument("--force", action="store_true", help="grade and record again, even what is up to date")
     args = parser.parse_args(argv)
     if args.student is not None and id_problem(args.student):
         sys.exit(f"autograde: {id_problem(args.student)}")
+    if args.student is not None and args.part:
+        sys.exit("autograde: give a student or a part of the class, not both")
+    try:
+        part = parse_part(args.part) if args.part else None
+    except ValueError as problem:
+        sys.exit(f"autograde: {problem}")
     try:
         attention = autograde(ROOT, args.reports and os.path.abspath(args.reports), args.jobs, args.scheduler or None,
-                              args.student, args.force)
-    except NotReleased as problem:
-        sys.exit(str(problem))
+                              args.student, args.force, part)
+    except (NotReleased, RunRefused) as problem:
+        sys.exit(f"autograde: {problem}" if isinstance(problem, RunRefused) else str(problem))
     except SandboxUnavailable as problem:
         sys.exit(f"autograde: nothing was graded or recorded: {problem}")
     if attention:

@@ -28,7 +28,7 @@ from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR, SOURCE_NOTEBOOK
 from graders.sandbox import SandboxUnavailable, definition_cells
 
 CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
-GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "grading.py", "checks.py", "mistakes.py", "gradient_check.py",
+GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "cgroups.py", "grading.py", "checks.py", "mistakes.py", "gradient_check.py",
                 "reference.py", "notebook.py")
 
 
@@ -102,19 +102,41 @@ def pending_notebooks(intake_dir, force=False):
     Returns
     -------
     pending : dict of str to str
-        ``{cache key: notebook JSON}``.
+        ``{cache key: path of one intake notebook with that key}`` (read when it is handed to a worker, so
+        that memory does not grow with the class).
     students : dict of str to list of str
         ``{cache key: the students whose notebook has that key}``.
     """
     version = grader_version()
     pending, students = {}, {}
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
-        notebook = nbformat.read(path, as_version=4)
-        key = submission_key(notebook, version)
+        key = submission_key(nbformat.read(path, as_version=4), version)
         if force or _load(key) is None:
-            pending[key] = nbformat.writes(notebook)
+            pending.setdefault(key, path)
             students.setdefault(key, []).append(os.path.basename(os.path.dirname(os.path.dirname(path))))
     return pending, students
+
+
+def _read_text(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def in_windows(submit, completed, keys, window):
+    """Submit ``keys`` with ``submit(key)``, never more than ``window`` at a time; yield ``(key, future)`` as each
+    completes (``completed(futures)`` iterates the futures given as they complete)."""
+    keys = iter(keys)
+    running = {}
+    for key in keys:
+        running[submit(key)] = key
+        if len(running) >= window:
+            break
+    while running:
+        future = next(iter(completed(list(running))))
+        yield running.pop(future), future
+        for key in keys:
+            running[submit(key)] = key
+            break
 
 
 def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
@@ -155,14 +177,20 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
         from distributed import Client, as_completed as dask_completed
 
         with Client(scheduler) as client:
-            futures = {client.submit(grade_to_record, text, pure=False): key for key, text in pending.items()}
-            for future in dask_completed(futures):
-                settle(futures[future], future)
+            window = 4 * max(1, sum(client.nthreads().values()))
+            def submit(key):
+                return client.submit(grade_to_record, _read_text(pending[key]), pure=False)
+
+            for key, future in in_windows(submit, dask_completed, pending, window):
+                settle(key, future)
     else:
-        with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
-            futures = {pool.submit(grade_to_record, text): key for key, text in pending.items()}
-            for future in as_completed(futures):
-                settle(futures[future], future)
+        workers = jobs or os.cpu_count()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            def submit(key):
+                return pool.submit(grade_to_record, _read_text(pending[key]))
+
+            for key, future in in_windows(submit, as_completed, pending, 4 * workers):
+                settle(key, future)
     progress.close()
     return len(pending) - len({k for k in students if any(s in failed for s in students[k])}), failed
 

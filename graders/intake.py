@@ -31,7 +31,7 @@ from graders.faults import fault_point
 from graders.gradable import UnreadableSubmission, gradable_notebook, parse_notebook
 from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
 from graders.sanitize import inert_notebook
-from graders.student_ids import id_problem, shown
+from graders.student_ids import id_problem, in_part, shown
 
 NOTEBOOK_NAME = "Regularization.ipynb"
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
@@ -259,7 +259,7 @@ def _entries_or_none(name, dir_fd, default):
         os.close(fd)
 
 
-def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False):
+def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None):
     """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
 
     Parameters
@@ -270,6 +270,8 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
         When given, students whose record there and in the gradebook is up to date are left out.
     only : str, optional
         Take in this student only.
+    part : tuple of int, optional
+        ``(K, N)``: take in only part K of N of the class (see :func:`graders.student_ids.in_part`).
     force : bool
         Queue the students even when their record is up to date.
 
@@ -295,6 +297,9 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
         if only is not None:
             students = [s for s in students if s == only]
             summary.attention = {k: v for k, v in summary.attention.items() if k == only}
+        if part is not None:
+            students = [s for s in students if in_part(s, *part)]
+            summary.attention = {k: v for k, v in summary.attention.items() if in_part(k, *part)}
         recorded = recorded_digests(autograded_dir, students) if autograded_dir else {}
         recorded = {} if force else recorded
         for student_id in students:

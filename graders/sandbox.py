@@ -695,10 +695,14 @@ def run_once(cells, cases, arguments, seconds, pool=None, extra_cells=()):
     started = time.monotonic()
     with (pool or UID_POOL).uid() if sandboxed() else contextlib.nullcontext() as uid, \
             submission_group(uid) as group:
-        jobdir = tempfile.mkdtemp(prefix="grading-")
+        jobdir = _job_folder()
         read_fd, write_fd = os.pipe()
         try:
-            prepare_job(jobdir, cells, cases, arguments, uid, write_fd, extra_cells)
+            try:
+                prepare_job(jobdir, cells, cases, arguments, uid, write_fd, extra_cells)
+            except OSError as error:  # no disk, no inodes: the machine's
+                raise SandboxUnavailable(f"the sandbox's job could not be written ({error.strerror or error})") \
+                    from None
             workdir = os.path.join(jobdir, "work")
             command = sandbox_command(jobdir)
             with tempfile.TemporaryFile() as errors:
@@ -725,6 +729,13 @@ def run_once(cells, cases, arguments, seconds, pool=None, extra_cells=()):
                 os.close(write_fd)
             remove_tree(jobdir)
     return report, time.monotonic() - started
+
+
+def _job_folder():
+    try:
+        return tempfile.mkdtemp(prefix="grading-")
+    except OSError as error:
+        raise SandboxUnavailable(f"no folder for the sandbox's job ({error.strerror or error})") from None
 
 
 def _start_failure(process, errors):

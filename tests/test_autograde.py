@@ -1,5 +1,6 @@
 """``make autograde`` (graders.autograde): a failure while recording one submission stays that submission's."""
 import csv
+import fcntl
 import glob
 import json
 import os
@@ -7,6 +8,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbgrader.api import Gradebook
 
 from graders.notebook import ASSIGNMENT
@@ -91,3 +93,52 @@ def test_one_student_or_everyone_is_graded_again_on_request_and_clean_keeps_the_
     assert len(backups) == 1 and not os.path.exists(os.path.join(course, "gradebook.db"))
     with open(backups[0], "rb") as handle:
         assert handle.read() == gradebook
+
+
+@pytest.mark.parametrize("held, run, said", [
+    (".run-part-1-of-2.lock", "PART=1/2", "part 1 of 2"),
+    (".class.lock", "PART=2/2", "part 2 of 2"),
+    (".run-student-alice.lock", "STUDENT=alice", "student alice"),
+])
+def test_a_run_beside_one_that_holds_its_part_is_refused_in_one_line(released_course, held, run, said):
+    intake = os.path.join(released_course, "intake")
+    os.makedirs(intake, exist_ok=True)
+    handle = os.open(os.path.join(intake, held), os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        result = make(released_course, "autograde", run, check=False)
+    finally:
+        os.close(handle)
+    assert result.returncode != 0
+    assert (f"autograde: another make autograde is running in this course (on the whole class or {said}); wait for "
+            f"it to end") in result.stderr.splitlines()
+
+
+def test_a_run_on_the_class_waits_for_no_one_but_is_refused_beside_a_part(released_course):
+    intake = os.path.join(released_course, "intake")
+    os.makedirs(intake, exist_ok=True)
+    handle = os.open(os.path.join(intake, ".class.lock"), os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)  # what a run on a part holds
+        result = make(released_course, "autograde", check=False)
+    finally:
+        os.close(handle)
+    assert result.returncode != 0 and "running in this course (on the whole class or a part of it)" in result.stderr
+
+
+@pytest.mark.parametrize("part, said", [("0/2", "K must be between 1 and N"), ("3/2", "K must be between 1 and N"),
+                                        ("half", "is not K/N")])
+def test_a_part_that_is_not_k_of_n_is_refused(released_course, part, said):
+    result = make(released_course, "autograde", f"PART={part}", check=False)
+    assert result.returncode != 0 and said in result.stderr
+
+
+def test_the_parts_of_a_class_are_disjoint_and_cover_it():
+    from graders.student_ids import in_part
+
+    students = [f"student-{number}" for number in range(400)]
+    for parts in (1, 2, 3, 7):
+        owners = [[part for part in range(1, parts + 1) if in_part(student, part, parts)] for student in students]
+        assert all(len(owner) == 1 for owner in owners)
+        sizes = [sum(owner == [part] for owner in owners) for part in range(1, parts + 1)]
+        assert min(sizes) > 0.5 * len(students) / parts  # balanced enough to share the work

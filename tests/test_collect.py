@@ -38,4 +38,4 @@ def test_zip_collect_feeds_the_pipeline_and_bad_ids_stay_out(released_course):
         scores = {s.student.id: s.score for s in gradebook.find_assignment(ASSIGNMENT).submissions}
     assert scores == {"alice": 10.0, "bob": 2.0}
     assert os.path.exists(os.path.join(course, "submitted", "alice", ASSIGNMENT, "Regularization.ipynb"))
-    assert not os.path.exists(os.path.join(course, "intake", "alic?"))
+    assert not os.path.exists(os.path.join(course, "intake", "class", "alic?"))

@@ -76,3 +76,20 @@ def test_lost_gradebook_records_everyone_again(course):
         in without_release.stderr
     assert counts(make(course, "release", "autograde").stdout) == (len(SAMPLES), 0)
     assert total(course, "sample_correct") == 10
+
+
+def test_new_points_record_everyone_again_with_totals_that_never_pass_the_maximum(course):
+    import nbformat
+
+    path = os.path.join(course, "source", ASSIGNMENT, "Regularization.ipynb")
+    source = nbformat.read(path, as_version=4)
+    for cell in source.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_compute_cost_with_regularization":
+            cell.metadata.nbgrader.points = 4
+    nbformat.write(source, path)
+    queued, _ = counts(make(course, "release", "autograde").stdout)
+    assert queued == len(SAMPLES)  # every student's total depends on the points
+    assert total(course, "sample_correct") == 12 and total(course, "sample_untouched") == 12
+    rows = [line.split() for line in make(course, "grades").stdout.splitlines()[1:]]
+    totals = {row[0]: row[-1] for row in rows}
+    assert totals == {"sample_correct": "12/12", "sample_partial": "7/12", "sample_untouched": "12/12"}

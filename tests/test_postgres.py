@@ -2,13 +2,14 @@
 import glob
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
 
 import pytest
 
-from tests.conftest import copy_course, free_port, gradebook_scores, make
+from tests.conftest import VENV, copy_course, free_port, gradebook_scores, make
 from tests.notebooks import write_class
 
 
@@ -82,3 +83,50 @@ def test_postgres_gradebook_holds_the_sqlite_grades(released_course, postgres_ur
 
     rerun = make(released_course, "autograde", on_postgres)
     assert "the gradebook is up to date" in rerun.stdout
+
+
+def _expected_totals(students):
+    """Each student's total as the samples and the mutant corpus declare it."""
+    from graders.notebook import points_by_function, read_source_notebook
+    from tests.corpus import load_entries
+    from tests.notebooks import SAMPLES
+
+    points = points_by_function(read_source_notebook())
+    entries = load_entries("mutants")
+    totals = {}
+    for student in students:
+        if student in SAMPLES:
+            totals[student] = sum(points[name] for name in SAMPLES[student])
+        else:
+            declared = entries[student[len("mutant-"):]].EXPECTED_SCORES
+            totals[student] = sum(declared.get(name, full) for name, full in points.items())
+    return totals
+
+
+def test_two_runs_on_different_parts_of_the_class_record_everyone_once(postgres_url, tmp_path):
+    import psycopg
+    from nbgrader.api import Gradebook
+
+    url = postgres_url.rsplit("/", 1)[0] + "/gradebook_parts"
+    with psycopg.connect(postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        connection.execute("CREATE DATABASE gradebook_parts")
+    course = copy_course(tmp_path / "course")
+    make(course, "release", f"GRADEBOOK_URL={url}")
+    students = write_class(course, mutants=20)
+    runs = [subprocess.Popen(["make", "-s", "autograde", f"PART={part}/2", f"GRADEBOOK_URL={url}",
+                              f"VENV={VENV}"], cwd=course,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for part in (1, 2)]
+    outputs = [run.communicate(timeout=900)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    queued = [int(re.search(r"(\d+) submission\(s\) new or changed", output).group(1)) for output in outputs]
+    assert sum(queued) == len(students) and min(queued) > 0  # each run took its part, the two parts the class
+
+    with Gradebook(url) as gradebook:
+        submissions = gradebook.find_assignment("regularization").submissions
+        recorded = [submission.student.id for submission in submissions]
+        assert sorted(recorded) == sorted(students)  # everyone, once
+        assert all(len(submission.notebooks[0].grades) == 4 for submission in submissions)
+        totals = {submission.student.id: submission.score for submission in submissions}
+    assert totals == _expected_totals(students)
+    with open(os.path.join(course, "reports", "grades.csv"), encoding="utf-8") as handle:
+        assert len(handle.read().splitlines()) == len(students) + 1  # the last run's reports hold both parts

@@ -5,6 +5,7 @@ then real student code in the real sandbox, through :func:`graders.grading.grade
 result channel, the working folder and the process limit of another submission.
 """
 import json
+import re
 import os
 import stat
 import struct
@@ -858,3 +859,16 @@ def test_a_student_who_kills_their_own_process_loses_only_that_cell():
     verdicts, cell_errors = bounded(grade_notebook, notebook)
     assert all(verdict.passed for verdict in verdicts.values())
     assert [error["error"] for error in cell_errors] == ["this cell ended the grading process; it was skipped"]
+
+
+def _no_space(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("where, said", [("mkdtemp", "no folder for the sandbox's job (No space left on device)"),
+                                         ("copy_student_files",
+                                          "the sandbox's job could not be written (No space left on device)")])
+def test_a_full_disk_is_the_machines_fault(where, said, monkeypatch):
+    monkeypatch.setattr(sandbox.tempfile if where == "mkdtemp" else sandbox, where, _no_space)
+    with pytest.raises(sandbox.SandboxUnavailable, match=re.escape(said)):
+        grade_notebook(make_submission(reference_solutions()))
