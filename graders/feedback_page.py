@@ -7,8 +7,9 @@ preprocessors below gather what the summary shows, one job each, into ``resource
 - :class:`ListFailedCells`: the cells that failed when the notebook was graded, with their error;
 
 and :class:`BundleMathJax` adds a copy of MathJax to the page's folder (``mathjax/``), from which the page loads
-it: formulas are rendered without any network, under a Content-Security-Policy that runs scripts from the page's
-own folder only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`).
+it: formulas are rendered without any network, under a Content-Security-Policy that runs no inline script and
+loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`). The pages of a
+class each hold their own copy (about 2.6 MB), so a student's folder renders anywhere on its own.
 """
 import os
 
