@@ -18,6 +18,8 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading, mark_recorded  # noqa: E402
 from graders.notebook import gradebook_url  # noqa: E402
+from graders.feedback_page import (TEMPLATE_FILE, TEMPLATE_NAME, BundleMathJax, ListFailedCells,  # noqa: E402
+                                   SummarizeFunctions, template_basedirs)
 from graders.sanitize import (DropActiveOutputs, PolicyHTMLExporter, ResetOutputMetadata,  # noqa: E402
                               SanitizeMarkdownCells, SanitizeRichOutputs)
 
@@ -50,10 +52,16 @@ elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads t
 # (graders.intake), which writes the gradable copies to intake/; `make autograde` points nbgrader there.
 
 # Feedback shows the student's notebook as inert content (graders.sanitize) in a page whose
-# Content-Security-Policy lets no script run; nbgrader's own preprocessors come first and last.
+# Content-Security-Policy runs no script but the page's own MathJax; nbgrader's own preprocessors come first and
+# last. The page opens with a summary of the functions and of the cells that failed, and renders formulas with
+# the copy of MathJax written beside it (graders.feedback_page).
 c.GenerateFeedback.preprocessors = [GetGrades, SanitizeMarkdownCells, DropActiveOutputs, ResetOutputMetadata,
-                                    SanitizeRichOutputs, CSSHTMLHeaderPreprocessor]
+                                    SanitizeRichOutputs, SummarizeFunctions, ListFailedCells, BundleMathJax,
+                                    CSSHTMLHeaderPreprocessor]
 c.GenerateFeedback.exporter_class = PolicyHTMLExporter
+c.PolicyHTMLExporter.template_name = TEMPLATE_NAME
+c.PolicyHTMLExporter.template_file = TEMPLATE_FILE
+c.PolicyHTMLExporter.extra_template_basedirs = template_basedirs()
 # `nbgrader zip_collect` (an LMS download in downloaded/regularization/archive/) files each notebook named
 # <student id>_attempt_<anything>_Regularization.ipynb under submitted/<student id>/; the intake then applies
 # the student-id rule (graders.student_ids) as on every other road in.

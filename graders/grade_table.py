@@ -1,17 +1,17 @@
-"""Print the grade table of the gradebook: one row per student, one column per graded function."""
-from graders.notebook import GRADED_FUNCTIONS
-from graders.reports import collect
+"""Print the grade table of the gradebook: the columns of ``reports/grades.csv``, one row per student."""
+from graders.reports import collect, grade_columns, grade_row
+
+
+def table_lines(records):
+    """The lines of the table: a header of :func:`graders.reports.grade_columns`, then one row per student."""
+    rows = [grade_columns()] + [grade_row(record) for record in records]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  ".join(value.ljust(width) if column == 0 else value.rjust(width)
+                      for column, (value, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
 
 
 def main():
-    records = collect()
-    width = max([len("student")] + [len(record["student"]) for record in records])
-    short = [name.replace("_propagation", "_prop").replace("_with_", "_") for name in GRADED_FUNCTIONS]
-    print(f"{'student':<{width}}  " + "  ".join(short) + "  total")
-    for record in records:
-        cells = [f"{record['functions'].get(name, {}).get('score', 0):>{len(label)}g}"
-                 for name, label in zip(GRADED_FUNCTIONS, short)]
-        print(f"{record['student']:<{width}}  " + "  ".join(cells) + f"  {record['total']:g}/{record['max']:g}")
+    print("\n".join(table_lines(collect())))
 
 
 if __name__ == "__main__":

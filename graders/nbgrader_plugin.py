@@ -5,8 +5,9 @@ The student's code never runs in nbgrader's process: the verdict of each
 graded function is computed by :mod:`graders.grading` and written as the
 output of its autograded test cell, where nbgrader's ``SaveAutoGrades`` reads
 it (an error output scores 0, anything else full points). Errors of the
-student's own cells are shown on those cells. The hidden part of each test
-cell is removed from the autograded notebook, which feedback is made from.
+student's own cells are shown on those cells and kept in their metadata, for
+the summary of the feedback page. The hidden part of each test cell is
+removed from the autograded notebook, which feedback is made from.
 """
 import dataclasses
 import json
@@ -22,7 +23,7 @@ from graders.grading import Verdict
 from graders.faults import fault_point
 from graders.intake import INTAKE_KEY, write_record_marker
 from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
-from graders.reports import VERDICT_KEY
+from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 
 HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*", re.S)
 
@@ -41,7 +42,9 @@ class SandboxedGrading(NbGraderPreprocessor):
             verdicts, cell_errors = cached_grade(nb)
         for error in cell_errors:
             cell = nb.cells[error["cell"]]
-            cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {encodable(error['error'])}")]
+            message = encodable(error["error"])
+            cell.metadata[CELL_ERROR_KEY] = message
+            cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {message}")]
         for cell in nb.cells:
             name = grade_id(cell) or ""
             if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):

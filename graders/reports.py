@@ -2,10 +2,15 @@
 
 Writes into ``reports/``:
 
-- ``grades.csv``: one row per student (id, total, max, one column per graded function), for an LMS;
+- ``grades.csv``: one row per student (id, total, max, one column per graded function, late penalty), for an
+  LMS; ``make grades`` prints the same columns (:func:`grade_columns`, :func:`grade_row`);
 - ``report.json``: every verdict, and the class summary (pass rates, most frequent diagnoses);
 - ``grade_distribution.png``: totals, pass rate per function and the most frequent mistakes;
+- ``function_scores.png``: the distribution of each function's score, one panel per function;
 - ``junit/<student>.xml``: one JUnit test suite per submission, one test case per function.
+
+Every report names the functions as the notebook does, in the notebook's order (``GRADED_FUNCTIONS``); a
+catalogued mistake is shown by a label made from its message (:func:`mistake_label`).
 
 Usage: ``python -m graders.reports [--out DIR]``
 """
@@ -15,16 +20,20 @@ import csv
 import json
 import os
 import re
+import textwrap
 import xml.etree.ElementTree as ElementTree
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from graders.faults import fault_point
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url
+from graders.mistakes import MISTAKES
+from graders.notebook import (ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url, points_by_function,
+                              read_source_notebook)
 
 NOTEBOOK = "Regularization"
-VERDICT_KEY = "regularization_verdict"
+VERDICT_KEY = "regularization_verdict"  # a test cell's verdict, in its metadata
+CELL_ERROR_KEY = "regularization_cell_error"  # the error of a cell that failed when graded, in its metadata
 
 
 def collect(root=ROOT):
@@ -100,16 +109,28 @@ def spreadsheet_text(text):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def grade_columns():
+    """The columns of the grade spreadsheet and of the printed grade table: id, total, max, each function (named and
+    ordered as in the notebook), late penalty."""
+    return ["student_id", "total", "max", *GRADED_FUNCTIONS, "late_penalty"]
+
+
+def grade_row(record):
+    """A student's values for :func:`grade_columns`, as text: the id as it is, every score as a number."""
+    scores = [record["functions"].get(name, {}).get("score", 0) for name in GRADED_FUNCTIONS]
+    return [record["student"], *(f"{value:g}" for value in (record["total"], record["max"], *scores,
+                                                             record["late_penalty"]))]
+
+
 def write_csv(records, path):
-    """One row per student: id (as text, see :func:`spreadsheet_text`), total (after the late penalty), max, each
-    function's score, and the late penalty."""
+    """One row per student, :func:`grade_columns`: the id as text (see :func:`spreadsheet_text`), total (after the
+    late penalty), max, each function's score, and the late penalty."""
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student_id", "total", "max", *GRADED_FUNCTIONS, "late_penalty"])
-        for r in records:
-            writer.writerow([spreadsheet_text(r["student"]), f"{r['total']:g}", f"{r['max']:g}",
-                             *[f"{r['functions'].get(name, {}).get('score', 0):g}" for name in GRADED_FUNCTIONS],
-                             f"{r['late_penalty']:g}"])
+        writer.writerow(grade_columns())
+        for record in records:
+            student, *numbers = grade_row(record)
+            writer.writerow([spreadsheet_text(student), *numbers])
 
 
 #: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
@@ -142,27 +163,98 @@ def write_junit(record, path):
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_plot(records, stats, path):
+MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
+LABEL_WIDTH = 60  # characters per line of a mistake's label
+
+
+def mistake_label(mistake_id, width=LABEL_WIDTH):
+    """A short label of a catalogued mistake for a plot: the first clause of its message, then its function.
+
+    ``cost_lambda_over_m`` gives ``"the penalty uses lambd / m instead of lambd / (2 * m)\n
+    (compute_cost_with_regularization)"``. An id the catalogue does not hold is shown as it is.
+    """
+    mistake = MISTAKE_BY_ID.get(mistake_id)
+    if mistake is None:
+        return mistake_id
+    clause = re.split(r"[;:] ", mistake.message, maxsplit=1)[0]
+    return textwrap.fill(clause, width) + f"\n({mistake.function})"
+
+
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (totals, rates, mistakes) = plt.subplots(1, 3, figsize=(16, 4.8))
-    maximum = max((r["max"] for r in records), default=0)
-    totals.hist(stats["totals"], bins=[x - 0.5 for x in range(int(maximum) + 2)], color="#4c72b0", edgecolor="k")
+    return plt
+
+
+def _count_axis(axis):
+    """Integer ticks on an axis that counts students (never half a student)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _score_histogram(axes, scores, maximum, color):
+    """A histogram of ``scores`` with one bar per whole point from 0 to ``maximum``, integer axes."""
+    top = max(int(round(maximum)), 1)
+    axes.hist(scores, bins=[x - 0.5 for x in range(top + 2)], color=color, edgecolor="k")
+    axes.set_xticks(range(top + 1))
+    axes.set_xlim(-0.5, top + 0.5)
+    _count_axis(axes.yaxis)
+
+
+def distribution_figure(records, stats):
+    """The class at a glance: totals, pass rate per function, most frequent mistakes (:func:`mistake_label`)."""
+    plt = _pyplot()
+    frequent = stats["most_frequent_diagnoses"]
+    mistakes_height = 1.2 + 0.75 * max(len(frequent), 1)
+    figure = plt.figure(figsize=(15, 4.5 + mistakes_height), layout="constrained")
+    top, bottom = figure.subfigures(2, 1, height_ratios=(4.5, mistakes_height))
+    totals, rates = top.subplots(1, 2)
+    mistakes = bottom.subplots()
+    _score_histogram(totals, stats["totals"], max((r["max"] for r in records), default=0), "#4c72b0")
     totals.set(title=f"Total score ({stats['students']} students)", xlabel="points", ylabel="students")
-    short = [name.replace("_propagation", "").replace("_with", "") for name in GRADED_FUNCTIONS]
-    rates.barh(short, [100 * stats["pass_rate"][name] for name in GRADED_FUNCTIONS], color="#55a868")
+    rates.barh(list(GRADED_FUNCTIONS), [100 * stats["pass_rate"][name] for name in GRADED_FUNCTIONS],
+               color="#55a868")
     rates.set(title="Pass rate per function", xlabel="% of students", xlim=(0, 100))
     rates.invert_yaxis()
-    frequent = stats["most_frequent_diagnoses"] or [("no diagnosed mistake", 0)]
-    mistakes.barh([name for name, _ in frequent], [n for _, n in frequent], color="#c44e52")
+    if frequent:
+        mistakes.barh([mistake_label(mistake_id) for mistake_id, _ in frequent], [n for _, n in frequent],
+                      color="#c44e52")
+        mistakes.invert_yaxis()
+    else:
+        mistakes.text(0.5, 0.5, "no catalogued mistake was recognised", ha="center", va="center",
+                      transform=mistakes.transAxes)
+        mistakes.set_yticks([])
     mistakes.set(title="Most frequent mistakes", xlabel="students")
-    mistakes.invert_yaxis()
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    _count_axis(mistakes.xaxis)
+    return figure
+
+
+def function_scores_figure(records, points):
+    """One panel per function (notebook order): how many students got each score, from 0 to its points."""
+    plt = _pyplot()
+    columns = 2
+    rows = -(-len(GRADED_FUNCTIONS) // columns)
+    figure, panels = plt.subplots(rows, columns, figsize=(12, 3.6 * rows), squeeze=False, layout="constrained")
+    for panel, name in zip(panels.flat, GRADED_FUNCTIONS):
+        scores = [r["functions"][name]["score"] for r in records if name in r["functions"]]
+        _score_histogram(panel, scores, points[name], "#8172b2")
+        panel.set(title=f"{name} ({points[name]:g} points)", xlabel="points", ylabel="students")
+    for panel in list(panels.flat)[len(GRADED_FUNCTIONS):]:
+        panel.remove()
+    return figure
+
+
+def write_plots(records, stats, out_dir, points):
+    """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``."""
+    plt = _pyplot()
+    for name, figure in (("grade_distribution.png", distribution_figure(records, stats)),
+                         ("function_scores.png", function_scores_figure(records, points))):
+        figure.savefig(os.path.join(out_dir, name), dpi=100)
+        plt.close(figure)
 
 
 def write_reports(out_dir, root=ROOT):
@@ -174,7 +266,7 @@ def write_reports(out_dir, root=ROOT):
     fault_point("reports")
     with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
         json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
-    write_plot(records, stats, os.path.join(out_dir, "grade_distribution.png"))
+    write_plots(records, stats, out_dir, points_by_function(read_source_notebook()))
     for record in records:
         write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))
     return records

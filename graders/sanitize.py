@@ -10,8 +10,9 @@ before the export, one job each:
 - :class:`ResetOutputMetadata` keeps only well-formed display hints (size, alt text) of outputs;
 - :class:`SanitizeRichOutputs` keeps only inert HTML in ``text/html`` and ``text/markdown`` outputs;
 
-and :class:`PolicyHTMLExporter` writes a Content-Security-Policy into the page, under which no script runs
-and nothing is loaded from elsewhere, in case some markup got through anyway.
+and :class:`PolicyHTMLExporter` writes a Content-Security-Policy into the page, under which no inline script
+or event handler runs, scripts load only from the page's own origin (its MathJax, in the page's folder) and
+nothing is loaded from elsewhere, in case some markup got through anyway.
 
 "Inert HTML" is what :func:`inert_html` keeps: formatting, tables, code, links to ``http``, ``https`` and
 ``mailto`` addresses, and images (the page's policy shows only those given as ``data:image/...`` URLs, as
@@ -58,11 +59,13 @@ IMAGE_DATA_URL = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]")
 SHOWN_MIME_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg",
                     "image/svg+xml")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
-#: The policy of feedback pages: nothing runs (no script, not even the template's MathJax), nothing is fetched
-#: (images are data: URLs, styles and fonts inline), no frame, plugin, form or <base>. A meta policy cannot set
-#: ``frame-ancestors``; a server that serves the pages can add it as a header.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; frame-src 'none'; "
-                           "img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; "
+#: The policy of feedback pages: the only scripts that run are files of the page's own origin (its local copy
+#: of MathJax, :mod:`graders.feedback_page`), never an inline script, an event handler or a ``javascript:``
+#: address; nothing is fetched from elsewhere (images are data: URLs, styles inline, MathJax's fonts local); no
+#: frame, plugin, form or <base>. A meta policy cannot set ``frame-ancestors``; a server that serves the pages
+#: can add it as a header.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; object-src 'none'; frame-src 'none'; "
+                           "img-src data:; style-src 'unsafe-inline'; font-src 'self' data:; base-uri 'none'; "
                            "form-action 'none'")
 HEAD_TAG = re.compile(r"<head(\s[^>]*)?>", re.I)
 URL_NOISE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+|[^\x00-\x7f]")

@@ -3,7 +3,7 @@
 Each attacker submits a correct notebook carrying one payload that, if it ran, would mark the page's
 ``<body>`` with ``data-pwned-<payload>``. The class (honest students graded first and last, the attackers in
 between) goes through the real ``make autograde feedback``; each page is then read as HTML and rendered in
-headless Chromium. Two more sets of pages, made by nbgrader itself from the notebooks as submitted (the intake
+headless Chromium, where its own MathJax runs and nothing else does. Two more sets of pages, made by nbgrader itself from the notebooks as submitted (the intake
 already makes the autograded notebooks inert), show that the checks can fail: stock feedback (nbgrader's own
 preprocessors and exporter), where the payloads are present and run, and policy-only feedback (our exporter,
 no sanitizing preprocessor), where they are present but the Content-Security-Policy stops them.
@@ -24,7 +24,7 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_markdown_cell, new_output
 
-from graders import reports, sanitize
+from graders import feedback_page, reports, sanitize
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, gradebook_url
 from tests.conftest import VENV, gradebook_scores, make
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
@@ -194,14 +194,20 @@ def _page(course, student, folder="feedback"):
         return handle.read()
 
 
+def _template_mathjax(element):
+    """Whether a <script> is MathJax as a template loads it: stock nbgrader's (from a CDN, configured inline) or
+    ours (from the page's folder)."""
+    return (element.get("src") in (MATHJAX_URL, *feedback_page.MATHJAX_SCRIPTS)
+            or element.get("type") == "text/x-mathjax-config")
+
+
 def active_content(page):
     """What in a page could run or load something, one line each (the template's own MathJax tags aside)."""
     soup = BeautifulSoup(page, "html.parser")
     found = []
     for element in soup.find_all(True):
         in_head = any(parent.name == "head" for parent in element.parents)
-        if element.name == "script" and not (in_head and (element.get("src") == MATHJAX_URL
-                                                          or element.get("type") == "text/x-mathjax-config")):
+        if element.name == "script" and not (in_head and _template_mathjax(element)):
             found.append(f"a script: {str(element)[:80]}")
         elif element.name in ACTIVE_TAGS and not (in_head and element.name in ("meta", "style", "script")):
             found.append(f"a <{element.name}> element")
@@ -253,12 +259,14 @@ def test_stock_feedback_holds_each_payload_so_the_check_can_fail(graded_class, n
 
 
 @pytest.mark.parametrize("student", [*HONEST, *ATTACKERS])
-def test_every_page_opens_with_a_policy_that_runs_no_script(graded_class, student):
+def test_every_page_opens_with_a_policy_that_runs_only_its_own_script_files(graded_class, student):
     head = BeautifulSoup(_page(graded_class, student), "html.parser").head
     policy = head.find("meta")
     assert policy.get("http-equiv") == "Content-Security-Policy"
     assert policy["content"] == sanitize.CONTENT_SECURITY_POLICY
-    assert "script-src 'none'" in policy["content"] and "default-src 'none'" in policy["content"]
+    directives = dict(directive.strip().split(" ", 1) for directive in policy["content"].split(";"))
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
+    assert directives["font-src"] == "'self' data:" and directives["img-src"] == "data:"
 
 
 @pytest.mark.parametrize("student", ATTACKERS)

@@ -1,13 +1,20 @@
 """The reports read every score from the gradebook, as ``nbgrader export`` does: late penalties and manual
-grades included, totals never above the maximum."""
+grades included, totals never above the maximum. They name the functions as the notebook does, count students in
+whole numbers, show mistakes by a readable label and plot each function's scores."""
 import csv
 import os
 import subprocess
 import sys
 
+import matplotlib.axes
+import matplotlib.image
+import matplotlib.text
+import pytest
 from nbgrader.api import Gradebook
 
-from graders.notebook import ASSIGNMENT
+from graders import grade_table, reports
+from graders.mistakes import MISTAKES
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, points_by_function, read_source_notebook
 from tests.conftest import make
 from tests.notebooks import make_submission, reference_solutions, write_submission
 
@@ -50,3 +57,128 @@ def test_grades_csv_gives_the_totals_nbgrader_export_gives(released_course):
     assert float(theirs["c-overridden"]["score"]) > 10  # nbgrader's own export does not cap
     for student_id in ("a-on-time", "b-late"):
         assert float(ours[student_id]["total"]) == float(theirs[student_id]["score"])
+
+
+# One naming scheme, integer counts and readable mistakes, in the spreadsheet, the grade table and the plots.
+
+POINTS = points_by_function(read_source_notebook())
+CLASS_DIAGNOSES = {"ada": {}, "bob": {"compute_cost_with_regularization": "cost_lambda_over_m"},
+                   "cy": {"compute_cost_with_regularization": "cost_lambda_over_m",
+                          "backward_propagation_with_dropout": "dropout_backward_no_mask"}}
+
+
+def _class():
+    """Three students; each function they have no diagnosis for is passed."""
+    records = []
+    for student, diagnoses in CLASS_DIAGNOSES.items():
+        functions = {name: {"score": 0.0 if name in diagnoses else points, "max": points,
+                            "passed": name not in diagnoses, "check": "values" if name in diagnoses else None,
+                            "diagnosis": diagnoses.get(name), "message": "m"} for name, points in POINTS.items()}
+        total = sum(function["score"] for function in functions.values())
+        records.append({"student": student, "total": total, "raw_total": total, "late_penalty": 0.0,
+                        "max": sum(POINTS.values()), "functions": functions})
+    return records
+
+
+def _axes(figure):
+    """``{title: axes}`` of a figure, its subfigures' included."""
+    return {axes.get_title(): axes for axes in figure.findobj(matplotlib.axes.Axes)}
+
+
+def _figures():
+    records = _class()
+    stats = reports.summary(records)
+    figures = {"distribution": reports.distribution_figure(records, stats),
+               "functions": reports.function_scores_figure(records, POINTS)}
+    for figure in figures.values():
+        figure.canvas.draw()
+    return figures
+
+
+@pytest.fixture(scope="module")
+def figures():
+    import matplotlib.pyplot as plt
+
+    drawn = _figures()
+    yield drawn
+    for figure in drawn.values():
+        plt.close(figure)
+
+
+def test_the_graded_functions_are_the_notebooks_in_its_order():
+    assert list(GRADED_FUNCTIONS) == list(POINTS)
+
+
+def test_csv_table_and_plots_name_the_functions_alike(tmp_path, figures):
+    records = _class()
+    reports.write_csv(records, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    assert header == reports.grade_columns() == ["student_id", "total", "max", *POINTS, "late_penalty"]
+    assert grade_table.table_lines(records)[0].split() == header
+    rates = _axes(figures["distribution"])["Pass rate per function"]
+    assert [label.get_text() for label in rates.get_yticklabels()] == list(POINTS)
+    assert [title.split(" (")[0] for title in _axes(figures["functions"])] == list(POINTS)
+
+
+def test_grade_table_rows_hold_the_csv_values(tmp_path):
+    records = _class()
+    reports.write_csv(records, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert [line.split() for line in grade_table.table_lines(records)[1:]] == rows
+
+
+def _count_ticks(figures, figure, title, axis):
+    axes = _axes(figures[figure])[title]
+    scale = axes.yaxis if axis == "y" else axes.xaxis
+    low, high = sorted(scale.get_view_interval())
+    return [tick for tick in scale.get_majorticklocs() if low <= tick <= high]
+
+
+@pytest.mark.parametrize("figure, title, axis", [
+    ("distribution", "Total score (3 students)", "x"),
+    ("distribution", "Total score (3 students)", "y"),
+    ("distribution", "Most frequent mistakes", "x"),
+    *[("functions", f"{name} ({points:g} points)", axis) for name, points in POINTS.items() for axis in "xy"],
+], ids=lambda value: value.replace(" ", "-") if isinstance(value, str) else value)
+def test_points_and_counts_have_integer_ticks(figures, figure, title, axis):
+    ticks = _count_ticks(figures, figure, title, axis)
+    assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
+
+
+def test_each_function_has_a_score_histogram_from_zero_to_its_points(figures):
+    panels = _axes(figures["functions"])
+    assert list(panels) == [f"{name} ({points:g} points)" for name, points in POINTS.items()]
+    for (name, points), axes in zip(POINTS.items(), panels.values()):
+        assert _count_ticks(figures, "functions", f"{name} ({points:g} points)", "x") == list(range(int(points) + 1))
+        counts = [round(bar.get_height()) for bar in axes.patches]
+        failed = sum(name in diagnoses for diagnoses in CLASS_DIAGNOSES.values())
+        assert counts[0] == failed and counts[-1] == len(CLASS_DIAGNOSES) - failed and sum(counts) == 3
+
+
+def test_mistakes_are_shown_by_their_labels_never_their_ids(figures):
+    mistakes = _axes(figures["distribution"])["Most frequent mistakes"]
+    assert [label.get_text() for label in mistakes.get_yticklabels()] == [
+        reports.mistake_label("cost_lambda_over_m"), reports.mistake_label("dropout_backward_no_mask")]
+    texts = " ".join(text.get_text() for figure in figures.values() for text in figure.findobj(matplotlib.text.Text))
+    assert not any(mistake.mistake_id in texts for mistake in MISTAKES)
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda mistake: mistake.mistake_id)
+def test_a_mistake_label_is_its_message_first_clause_and_its_function(mistake):
+    lines = reports.mistake_label(mistake.mistake_id).split("\n")
+    assert lines[-1] == f"({mistake.function})"
+    assert mistake.message.startswith(" ".join(lines[:-1]))
+    assert all(len(line) <= reports.LABEL_WIDTH for line in lines[:-1]) and len(lines) <= 4
+
+
+def test_a_label_for_an_id_the_catalogue_lacks_is_the_id():
+    assert reports.mistake_label("not_catalogued") == "not_catalogued"
+
+
+def test_write_plots_writes_both_figures(tmp_path):
+    records = _class()
+    reports.write_plots(records, reports.summary(records), tmp_path, POINTS)
+    for name in ("grade_distribution.png", "function_scores.png"):
+        assert matplotlib.image.imread(tmp_path / name).shape[0] > 100

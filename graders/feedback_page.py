@@ -1,0 +1,167 @@
+"""What a student reads first on their feedback page, and the local MathJax that renders its formulas.
+
+The page is nbgrader's feedback template with a summary on top (``templates/regularization_feedback``). The
+preprocessors below gather what the summary shows, one job each, into ``resources["summary"]``:
+
+- :class:`SummarizeFunctions`: each graded function with its points and its verdict, the likely mistake first;
+- :class:`ListFailedCells`: the cells that failed when the notebook was graded, with their error;
+
+and :class:`BundleMathJax` adds a copy of MathJax to the page's folder (``mathjax/``), from which the page loads
+it: formulas are rendered without any network, under a Content-Security-Policy that runs no inline script and
+loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`). The pages of a
+class each hold their own copy (about 2.6 MB), so a student's folder renders anywhere on its own.
+"""
+import os
+
+from graders.mistakes import MISTAKES
+from graders.notebook import grade_id
+from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
+from graders.sanitize import InertPreprocessor
+
+TEMPLATE_NAME = "regularization_feedback"
+TEMPLATE_FILE = "page.html.j2"  # extends nbgrader's feedback page, index.html.j2
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+LIKELY_MISTAKE = ". Likely mistake: "
+#: The folder beside the page that holds its MathJax, and the scripts the page loads from it, in order.
+MATHJAX_FOLDER = "mathjax"
+MATHJAX_SCRIPTS = (f"{MATHJAX_FOLDER}/page-config.js", f"{MATHJAX_FOLDER}/MathJax.js")
+#: The parts of MathJax 2.7 the page uses: TeX in, HTML-CSS out with the STIX-Web fonts, the Safe extension
+#: (no ``javascript:`` link, style or extension from a student's TeX). Paths relative to MathJax's folder.
+MATHJAX_PARTS = ("MathJax.js", "LICENSE", "config/TeX-AMS-MML_HTMLorMML-full.js", "config/Safe.js",
+                 "extensions/Safe.js", "extensions/TeX", "extensions/HTML-CSS", "jax/input/TeX", "jax/element/mml",
+                 "jax/output/HTML-CSS", "fonts/HTML-CSS/STIX-Web/woff")
+PAGE_CONFIG = os.path.join(TEMPLATES, TEMPLATE_NAME, "mathjax-page-config.js")
+
+
+def template_basedirs():
+    """The folders nbconvert searches for the feedback template: this project's, then nbgrader's (its base)."""
+    import nbgrader
+
+    return [TEMPLATES, os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader",
+                                    "templates")]
+
+
+def mathjax_root():
+    """The folder of MathJax 2.7 that the package ``jupyter-server-mathjax`` ships."""
+    import jupyter_server_mathjax
+
+    return os.path.join(os.path.dirname(jupyter_server_mathjax.__file__), "static")
+
+
+def mathjax_files(root=None):
+    """``{path in the page's folder: bytes}`` of the MathJax the page loads, its configuration included."""
+    root = root or mathjax_root()
+    files = {}
+    for part in MATHJAX_PARTS:
+        path = os.path.join(root, part)
+        names = ([path] if os.path.isfile(path) else
+                 sorted(os.path.join(folder, name) for folder, _, found in os.walk(path) for name in found))
+        if not names:
+            raise FileNotFoundError(f"{path}: this part of MathJax is missing; reinstall jupyter-server-mathjax")
+        for name in names:
+            with open(name, "rb") as handle:
+                files[f"{MATHJAX_FOLDER}/{os.path.relpath(name, root)}"] = handle.read()
+    with open(PAGE_CONFIG, "rb") as handle:
+        files[MATHJAX_SCRIPTS[0]] = handle.read()
+    return files
+
+
+def verdict_parts(verdict):
+    """``(likely mistake or None, what the checks found)`` of a verdict's metadata.
+
+    The grader appends the diagnosed mistake to the message (``"... . Likely mistake: ..."``); the summary
+    shows it first and the rest after it.
+    """
+    message = verdict.get("message") or ""
+    mistake = MISTAKE_MESSAGES.get(verdict.get("diagnosis"))
+    if mistake is None:
+        return None, message
+    suffix = LIKELY_MISTAKE + mistake
+    return mistake, message[:-len(suffix)] if message.endswith(suffix) else message
+
+
+def _summary(resources):
+    return resources.setdefault("summary", {"functions": [], "failed_cells": []})
+
+
+class SummarizeFunctions(InertPreprocessor):
+    """List each graded function, in the notebook's order, with its score and verdict in ``resources["summary"]``.
+
+    Each entry: ``name``, ``anchor`` (its test cell's), ``score`` and ``points`` (nbgrader's, as ``GetGrades``
+    left them in the cell), ``passed``, ``mistake`` (the likely mistake, or None) and ``detail`` (the failed
+    check, or what passed). Runs after ``GetGrades``.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        name = grade_id(cell) or ""
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and nbgrader.get("grade") and name.startswith("test_"):
+            verdict = cell.metadata.get(VERDICT_KEY)
+            score, points = float(nbgrader.get("score") or 0.0), float(nbgrader.get("points") or 0.0)
+            function = name[len("test_"):]
+            mistake, detail = verdict_parts(verdict) if verdict else (None, "no verdict was recorded for this cell")
+            _summary(resources)["functions"].append({
+                "name": function, "anchor": name, "score": min(score, points), "points": points,
+                "passed": bool(verdict and verdict.get("passed")), "mistake": mistake,
+                "detail": _without_name(detail, function)})
+        return cell, resources
+
+
+def _without_name(text, function):
+    """A verdict's text without the function's name in front (``"f: all 4 checked cases passed"``): the summary
+    names the function in its own column."""
+    for separator in (": ", ", "):
+        if text.startswith(function + separator):
+            return text[len(function + separator):]
+    return text
+
+
+class ListFailedCells(InertPreprocessor):
+    """List the cells that failed when the notebook was graded in ``resources["summary"]["failed_cells"]``.
+
+    Each entry: ``anchor`` (written into the cell's metadata, ``feedback_anchor``, for the template to place),
+    ``label`` (the function the cell defines, or its first line) and ``error``.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        error = cell.metadata.get(CELL_ERROR_KEY)
+        if cell.cell_type == "code" and error:
+            anchor = f"failed-cell-{cell_index}"
+            cell.metadata["feedback_anchor"] = anchor
+            _summary(resources)["failed_cells"].append({"anchor": anchor, "label": _cell_label(cell, cell_index),
+                                                        "error": error})
+        return cell, resources
+
+
+def _cell_label(cell, cell_index):
+    """How the summary names a cell: the function it defines, else its first line, else its position."""
+    name = grade_id(cell)
+    if name:
+        return name
+    first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+    if not first:
+        return f"cell {cell_index + 1}"
+    return first if len(first) <= 60 else first[:57] + "..."
+
+
+class BundleMathJax(InertPreprocessor):
+    """Add MathJax to the files written beside the page (``resources["outputs"]``, under ``mathjax/``).
+
+    nbconvert's writer puts them in the page's folder, so a page and its folder render formulas anywhere,
+    offline; the page's policy lets scripts run from that folder only.
+    """
+
+    def preprocess(self, nb, resources):
+        resources.setdefault("outputs", {}).update(_bundled_mathjax())
+        return nb, resources
+
+
+_MATHJAX = {}
+
+
+def _bundled_mathjax():
+    """:func:`mathjax_files`, read once per process (nbgrader exports every student's page in one process)."""
+    if not _MATHJAX:
+        _MATHJAX.update(mathjax_files())
+    return _MATHJAX

@@ -1,0 +1,287 @@
+"""The feedback page reads at a glance: a summary on top, verdicts that wrap, failed cells shown, formulas typeset
+by the page's own MathJax with no network, and the student's plots kept.
+
+A small class goes through the real ``make autograde feedback``: a correct student whose notes hold formulas and a
+plot, a student with two catalogued mistakes, and a student whose cells do not run (a syntax error, an exception
+with markup and a very long word in its message). Each page is read as HTML, then opened in headless Chromium
+(``tests.browser``) and measured; screenshots of the top of each page and of its first failed verdict are written
+to the test's temporary folder (their paths are printed).
+"""
+import os
+import re
+import urllib.parse
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+from graders import feedback_page
+from graders.notebook import ASSIGNMENT, grade_id, gradebook_url, points_by_function, read_source_notebook
+from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
+from graders.sanitize import CONTENT_SECURITY_POLICY
+from tests.browser import Chromium
+from tests.conftest import gradebook_scores, make
+from tests.corpus import entry_solutions, load_entries
+from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+
+POINTS = points_by_function(read_source_notebook())  # the notebook's order and points
+LONG_WORD = "x" * 250
+NOTES = ("## My notes\n\nThe penalty is $\\frac{\\lambda}{2m}\\sum_l \\|W^{[l]}\\|_F^2$, so\n\n"
+         "$$\\frac{\\partial J}{\\partial W} = dW + \\frac{\\lambda}{m} W.$$\n\n"
+         "A link made in TeX: $\\href{javascript:document.body.setAttribute('data-pwned','1')}{click}$.")
+STUDENTS = ("correct", "mistaken", "broken")
+
+
+def _cell(notebook, cell_id):
+    return next(cell for cell in notebook.cells if grade_id(cell) == cell_id)
+
+
+def _submissions():
+    """``{student: notebook}``: see the module's docstring."""
+    from tests.test_active_content import PLOT
+
+    solutions = reference_solutions()
+    release = read_release()
+    correct = make_submission(solutions, release=release)
+    correct.cells.insert(1, new_markdown_cell(NOTES))
+    _cell(correct, "run_plot_l2").outputs = [new_output("display_data", data={"image/png": PLOT,
+                                                                              "text/plain": "<Figure>"})]
+    mutants = load_entries("mutants")
+    mistaken = make_submission(entry_solutions(mutants["dropout_backward_no_mask"],
+                                               entry_solutions(mutants["cost_lambda_over_m"], solutions)),
+                               release=release)
+    broken_sources = {**solutions, "backward_propagation_with_regularization":
+                      solutions["backward_propagation_with_regularization"].replace("):", ")", 1)}
+    broken = make_submission(broken_sources, release=release,
+                             extra_cells=[(3, f'raise ValueError("<i>not markup</i> {LONG_WORD}")')])
+    return {"correct": correct, "mistaken": mistaken, "broken": broken}
+
+
+@pytest.fixture(scope="module")
+def graded(released_course):
+    for student, notebook in _submissions().items():
+        write_submission(notebook, released_course, student)
+    make(released_course, "autograde", "feedback", check=False)
+    return released_course
+
+
+def _path(course, student):
+    return os.path.join(course, "feedback", student, ASSIGNMENT, "Regularization.html")
+
+
+def _soup(course, student):
+    with open(_path(course, student), encoding="utf-8") as handle:
+        return BeautifulSoup(handle.read(), "html.parser")
+
+
+def _rows(soup):
+    """``[(function, points text, verdict paragraphs)]`` of the summary's table."""
+    return [(row.th.get_text(strip=True), row.select_one("td.points").get_text(strip=True),
+             [p.get_text(" ", strip=True) for p in row.select("td.verdict p")])
+            for row in soup.select(".feedback-summary table.functions tbody tr")]
+
+
+# The page read as HTML.
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_summary_names_each_function_with_its_points(graded, student):
+    scores = gradebook_scores(gradebook_url(graded))
+    rows = _rows(_soup(graded, student))
+    assert [name for name, _, _ in rows] == list(POINTS)
+    assert [points for _, points, _ in rows] == [f"{scores[(student, 'test_' + name)]:g} / {POINTS[name]:g}"
+                                                 for name in POINTS]
+
+
+def test_the_summary_is_the_first_thing_on_the_page(graded):
+    body = _soup(graded, "mistaken").body
+    first = body.find(True)
+    assert first.name == "main" and first.find(True).get("class") == ["feedback-summary", "tex2jax_ignore"]
+    assert "Test cell" not in body.get_text()
+
+
+@pytest.mark.parametrize("function, mistake", [
+    ("compute_cost_with_regularization", "cost_lambda_over_m"),
+    ("backward_propagation_with_dropout", "dropout_backward_no_mask"),
+])
+def test_a_failed_function_shows_its_likely_mistake_first(graded, function, mistake):
+    verdict = {name: paragraphs for name, _, paragraphs in _rows(_soup(graded, "mistaken"))}[function]
+    assert verdict[0] == "Likely mistake: " + feedback_page.MISTAKE_MESSAGES[mistake]
+    assert len(verdict) == 2 and "check" in verdict[1] and "Likely mistake" not in verdict[1]
+
+
+def test_a_passed_function_says_so_without_repeating_its_name(graded):
+    for name, _, verdict in _rows(_soup(graded, "correct")):
+        assert len(verdict) == 1 and re.fullmatch(r"Passed: all \d+ checked cases passed", verdict[0]), verdict
+
+
+def test_cells_that_failed_are_listed_with_their_error_and_shown_on_the_cell(graded):
+    soup = _soup(graded, "broken")
+    listed = {item.code.get_text(): item.select_one(".cell-error").get_text()
+              for item in soup.select(".feedback-summary .failed-cells li")}
+    assert listed["backward_propagation_with_regularization"].startswith("SyntaxError: ")
+    assert listed[f'raise ValueError("<i>not markup</i> {LONG_WORD}")'[:57] + "..."] == \
+        f"ValueError: <i>not markup</i> {LONG_WORD}"
+    assert soup.select_one(".feedback-summary i") is None  # the message is text, not markup
+    for item in soup.select(".feedback-summary .failed-cells li"):
+        anchor = soup.find("a", id=item.a["href"][1:])
+        shown = anchor.find_next("div", class_="output_error").get_text()
+        assert "while grading, this cell failed: " + item.select_one(".cell-error").get_text() in shown
+
+
+def test_the_page_loads_its_own_mathjax_and_no_other_script(graded):
+    soup = _soup(graded, "correct")
+    scripts = soup.find_all("script")
+    assert [script.get("src") for script in scripts] == list(feedback_page.MATHJAX_SCRIPTS)
+    assert all(not script.get_text().strip() for script in scripts)
+    assert soup.head.find("meta")["content"] == CONTENT_SECURITY_POLICY
+    folder = os.path.dirname(_path(graded, "correct"))
+    assert all(os.path.isfile(os.path.join(folder, src)) for src in feedback_page.MATHJAX_SCRIPTS)
+
+
+# The page's parts on their own.
+
+@pytest.mark.parametrize("verdict, parts", [
+    ({"message": "f, case 'a', check 'values': wrong. Likely mistake: " + feedback_page.MISTAKE_MESSAGES[
+        "cost_lambda_over_m"], "diagnosis": "cost_lambda_over_m"},
+     (feedback_page.MISTAKE_MESSAGES["cost_lambda_over_m"], "f, case 'a', check 'values': wrong")),
+    ({"message": "f, case 'a', check 'shape': wrong", "diagnosis": None}, (None, "f, case 'a', check 'shape': wrong")),
+    ({"message": "f: wrong", "diagnosis": "no_such_mistake"}, (None, "f: wrong")),
+    ({"message": "edited by hand", "diagnosis": "cost_wrong_sign"},
+     (feedback_page.MISTAKE_MESSAGES["cost_wrong_sign"], "edited by hand")),
+], ids=["diagnosed", "not-diagnosed", "unknown-diagnosis", "message-without-the-mistake"])
+def test_verdict_parts(verdict, parts):
+    assert feedback_page.verdict_parts(verdict) == parts
+
+
+def _graded_cells():
+    """The release with a verdict and nbgrader's score in each test cell, and one failed student cell."""
+    notebook = read_release()
+    for name, points in POINTS.items():
+        cell = _cell(notebook, "test_" + name)
+        cell.metadata.nbgrader.update(score=0.0, points=points)
+        cell.metadata[VERDICT_KEY] = {"passed": False, "check": "values", "diagnosis": None,
+                                      "message": f"{name}, case 'public', check 'values': wrong"}
+    notebook.cells.insert(2, new_code_cell("\n\n  import numpy as np  \nx = (", metadata={CELL_ERROR_KEY: "SyntaxError"}))
+    return notebook
+
+
+def test_summarize_functions_follows_the_notebook():
+    notebook, resources = _graded_cells(), {}
+    for index, cell in enumerate(notebook.cells):
+        feedback_page.SummarizeFunctions().preprocess_cell(cell, resources, index)
+    assert [(f["name"], f["anchor"], f["points"], f["passed"], f["detail"]) for f in resources["summary"]["functions"]] \
+        == [(name, "test_" + name, points, False, "case 'public', check 'values': wrong")
+            for name, points in POINTS.items()]
+
+
+@pytest.mark.parametrize("source, label", [
+    ("\n\n  import numpy as np  \nx = (", "import numpy as np"),
+    ("y = " + "1 + " * 30 + "1", "y = " + "1 + " * 13 + "1..."),
+    ("\n  \n", "cell 3"),
+], ids=["first-line", "long-line", "empty"])
+def test_list_failed_cells_names_each_cell_and_anchors_it(source, label):
+    notebook, resources = _graded_cells(), {}
+    notebook.cells[2].source = source
+    for index, cell in enumerate(notebook.cells):
+        feedback_page.ListFailedCells().preprocess_cell(cell, resources, index)
+    assert resources["summary"]["failed_cells"] == [{"anchor": "failed-cell-2", "label": label,
+                                                     "error": "SyntaxError"}]
+    assert notebook.cells[2].metadata.feedback_anchor == "failed-cell-2"
+    assert sum("feedback_anchor" in cell.metadata for cell in notebook.cells) == 1
+
+
+def test_bundled_mathjax_is_version_2_7_with_every_part_the_page_loads():
+    _, resources = feedback_page.BundleMathJax().preprocess(nbformat.v4.new_notebook(), {})
+    files = resources["outputs"]
+    assert set(feedback_page.MATHJAX_SCRIPTS) <= set(files)
+    assert re.search(rb'MathJax\.version="2\.7\.\d+"', files["mathjax/MathJax.js"])
+    for part in feedback_page.MATHJAX_PARTS:
+        assert any(name == f"mathjax/{part}" or name.startswith(f"mathjax/{part}/") for name in files), part
+    assert not any("/localization/" in name or "/SVG/" in name for name in files)
+
+
+# The page in Chromium.
+
+LAYOUT = """(() => {
+  const width = document.documentElement.clientWidth;
+  const verdicts = [...document.querySelectorAll(
+    '.feedback-summary td.verdict, .feedback-summary .cell-error, div.output_error, div.output_error pre, ' +
+    'div.output_stdout, div.output_stdout pre')];
+  const cut = verdicts.filter(e => e.getBoundingClientRect().right > width + 1 || e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.className + ': ' + e.textContent.slice(0, 60));
+  return {width: width, pageWidth: document.documentElement.scrollWidth, verdicts: verdicts.length, cut: cut,
+          functions: [...document.querySelectorAll('.feedback-summary table.functions tbody th')].map(e => e.innerText),
+          math: document.querySelectorAll('.MathJax, .MathJax_Display').length,
+          rawTeX: [...document.querySelectorAll('.text_cell_render')].filter(e => /\\$\\$|\\\\frac/.test(e.innerText))
+            .length,
+          scriptLinks: [...document.querySelectorAll('[href]')].filter(e => /^\\s*javascript:/i.test(
+            e.getAttribute('href'))).length,
+          plots: [...document.querySelectorAll('img[src^="data:image/png"]')].filter(e => e.naturalWidth > 0).length,
+          pwned: document.body.hasAttribute('data-pwned')};
+})()"""
+TYPESET = "document.documentElement.getAttribute('data-math') === 'typeset'"
+
+
+@pytest.fixture(scope="module")
+def rendered(graded, tmp_path_factory):
+    """``{student: (layout measures, requested URLs, console messages)}``, with screenshots in a temporary folder."""
+    shots = tmp_path_factory.mktemp("screenshots")
+    pages = {}
+    with Chromium(tmp_path_factory.mktemp("profile"), width=900, height=900) as browser:
+        for student in STUDENTS:
+            browser.open(_path(graded, student))
+            typeset = browser.wait_for(TYPESET, timeout=90)
+            layout = browser.evaluate(LAYOUT)
+            browser.screenshot(shots / f"{student}-top.png")
+            failed = browser.evaluate("(() => { const e = document.querySelector('div.output_error');"
+                                      " return e ? e.getBoundingClientRect().top + window.scrollY - 150 : null })()")
+            if failed is not None:
+                browser.screenshot(shots / f"{student}-first-failure.png", top=failed, height=450)
+            pages[student] = ({**layout, "typeset": typeset}, browser.requested_urls(), browser.console_messages())
+    print(f"screenshots of the feedback pages: {shots}")
+    return pages
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_no_verdict_is_wider_than_the_page(rendered, student):
+    layout = rendered[student][0]
+    assert layout["verdicts"] > len(POINTS)
+    assert layout["cut"] == [] and layout["pageWidth"] <= layout["width"]
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_chromium_shows_the_summary_with_the_function_names(rendered, student):
+    assert rendered[student][0]["functions"] == list(POINTS)
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_formulas_are_typeset_by_the_local_mathjax(rendered, student):
+    layout = rendered[student][0]
+    assert layout["typeset"] and layout["math"] >= 10 and layout["rawTeX"] == 0
+
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_no_network_request_is_made(graded, rendered, student):
+    folder = os.path.dirname(_path(graded, student))
+    urls = rendered[student][1]
+    assert urls[0] == "file://" + _path(graded, student)
+    for url in urls:
+        parsed = urllib.parse.urlparse(url)
+        assert parsed.scheme in ("file", "data", "about"), url
+        assert parsed.scheme != "file" or os.path.realpath(parsed.path).startswith(folder + os.sep) or \
+            parsed.path == _path(graded, student), url
+    assert any(".woff" in url for url in urls)  # MathJax's fonts, from the page's folder
+
+
+def test_the_policy_blocks_nothing_the_page_needs(rendered):
+    # MathJax probes web fonts with an about:blank font, which the policy refuses; nothing else is refused
+    refused = [message for _, _, messages in rendered.values() for message in messages
+               if "Content Security Policy" in message and "'about:blank'" not in message]
+    assert refused == []
+
+
+def test_tex_makes_no_script_link_and_the_plot_is_shown(rendered):
+    layout = rendered["correct"][0]
+    assert layout["scriptLinks"] == 0 and not layout["pwned"]
+    assert layout["plots"] >= 1
