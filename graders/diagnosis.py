@@ -19,9 +19,11 @@ A failing output is read key by key along the computation (the cost; the gradien
    hold in every case whose output is wrong (a case where the call raised says nothing). A relation must
    also be silent wherever the student is right: at its keys in a case the function got right (a mistake
    that would show there is not the student's), and, for a way of drawing masks, at the mask it says is
-   drawn right. A diagnosis is given only when exactly one relation is left: two mistakes, noise, or a
-   mistake no relation describes leave none or several, and get no diagnosis. A wrong diagnosis is worse
-   than none.
+   drawn right. A diagnosis is given only when exactly one relation is left, and it names a property: two
+   mistakes, noise, or a mistake no relation describes leave none or several, and get no diagnosis. Some
+   known mistakes outside the properties (masks drawn in reverse order, a threshold of 1 - keep_prob,
+   binomial draws) are relations without a property: where one explains an output as well as a property
+   does, the property is not certain. A wrong diagnosis is worse than none.
 
 Only trusted data is read: the expected outputs, the case's arguments and the student's output as plain
 numbers, already validated by the grader. The worker's ``random_draws`` flag tells masks drawn afresh in
@@ -101,7 +103,9 @@ class Relation:
 
     Attributes
     ----------
-    property : str
+    property : str or None
+        None for a known mistake no property describes: it explains an output as well as a property would,
+        so where it holds no property is certain, and alone it gives no diagnosis.
     detail : str
         Names the relation exactly (the factor, the layer, the way the mask is drawn): relations are
         matched across keys and cases by ``(property, detail)``.
@@ -209,6 +213,8 @@ def _conclude(findings, key_order):
     if len(findings) != 1:
         return None
     (relation, origin), = findings.values()
+    if relation.property is None:
+        return None
     keys = tuple(key for key in key_order if key in origin)
     named = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " and " + keys[-1]
     return Diagnosis(relation.property, keys, f"{named}: {relation.sentence}.")
@@ -663,14 +669,17 @@ def _preactivation_relations(layer, values, case):
 
 
 class LayerDraw(NamedTuple):
-    """How one mask is drawn: the generator's method, the shape drawn and the comparison with keep_prob.
+    """How one mask is drawn: the generator's method, the shape drawn and the comparison that keeps a unit.
 
-    ``shape`` is "activation" (units, m), "transposed" (m, units, then transposed), "per unit" (units, 1) or
-    "per example" (1, m).
+    ``method`` is "rand", "randn" or "binomial" (a Bernoulli draw of keep_prob, no comparison); ``shape`` is
+    "activation" (units, m), "transposed" (m, units, then transposed), "per unit" (units, 1) or "per example"
+    (1, m); a unit is kept when its number is below ``threshold`` ("keep_prob" or "1 - keep_prob"), or above
+    it when ``flipped``.
     """
 
     method: str = "rand"
     shape: str = "activation"
+    threshold: str = "keep_prob"
     flipped: bool = False
 
 
@@ -691,6 +700,8 @@ DRAW_MISTAKES = (
     (LayerDraw(shape="per example"), Relation(
         "wrong_distribution", "per example", "one random number is drawn per example and shared by all units: "
         "draw one per entry of the activation")),
+    (LayerDraw(threshold="1 - keep_prob"), Relation(None, "threshold 1 - keep_prob", "")),
+    (LayerDraw(method="binomial"), Relation(None, "binomial", "")),
 )
 MASKS = ("D1", "D2")
 UNSEEDED = Relation("no_seed", "unseeded", "the masks are valid but not the draws that follow np.random.seed(1): "
@@ -699,6 +710,7 @@ RESEEDED = Relation("no_seed", "another seed", "the masks are valid but drawn af
                     "np.random.seed(1): seed the generator with 1", MASKS)
 SWAPPED = Relation("wrong_layer_mask", "swapped", "D1 and D2 are swapped in the cache, which holds "
                    "(Z1, D1, A1, W1, b1, Z2, D2, A2, ...)", MASKS)
+DRAWN_IN_REVERSE = Relation(None, "D2 drawn first", "", MASKS)
 
 
 def _all_mask_draws(case):
@@ -710,7 +722,7 @@ def _all_mask_draws(case):
 
 def _mask_draws(case):
     """``(Relation, (D1, D2))`` of every way of drawing the masks with one mistake: in D1's draw, D2's or
-    both, the masks swapped in the cache, no seed or another seed."""
+    both, in their order, the masks swapped in the cache, no seed or another seed."""
     keep_prob = case.arguments[-1]
     shapes = (case.expected["D1"].shape, case.expected["D2"].shape)
     for draw, relation in DRAW_MISTAKES:
@@ -718,6 +730,7 @@ def _mask_draws(case):
             yield (Relation(relation.property, f"{relation.detail}: {masks}", relation.sentence, MASKS),
                    _draw_masks(1, draws, shapes, keep_prob))
     yield SWAPPED, (case.expected["D2"], case.expected["D1"])
+    yield DRAWN_IN_REVERSE, _draw_masks(1, (RIGHT_DRAW, RIGHT_DRAW), shapes, keep_prob, reverse=True)
     if case.random_draws is False:
         return
     yield UNSEEDED, _draw_masks(CALL_SEED, (RIGHT_DRAW, RIGHT_DRAW), shapes, keep_prob)
@@ -726,17 +739,25 @@ def _mask_draws(case):
             yield RESEEDED, _draw_masks(seed, (RIGHT_DRAW, RIGHT_DRAW), shapes, keep_prob)
 
 
-def _draw_masks(seed, draws, shapes, keep_prob):
-    """The masks ``(D1, D2)`` of two :class:`LayerDraw`, drawn in that order after ``seed``."""
+def _draw_masks(seed, draws, shapes, keep_prob, reverse=False):
+    """The masks ``(D1, D2)`` of two :class:`LayerDraw`, drawn after ``seed`` in that order (or reversed)."""
     generator = np.random.RandomState(seed)
-    masks = []
-    for draw, (units, m) in zip(draws, shapes):
-        drawn_shape = {"activation": (units, m), "transposed": (m, units), "per unit": (units, 1),
-                       "per example": (1, m)}[draw.shape]
-        numbers = getattr(generator, draw.method)(*drawn_shape)
-        numbers = numbers.T if draw.shape == "transposed" else numbers
-        masks.append((numbers > keep_prob if draw.flipped else numbers < keep_prob).astype(np.float64))
-    return tuple(masks)
+    masks = {}
+    for layer in ((1, 0) if reverse else (0, 1)):
+        masks[layer] = _draw_mask(generator, draws[layer], shapes[layer], keep_prob)
+    return masks[0], masks[1]
+
+
+def _draw_mask(generator, draw, shape, keep_prob):
+    units, m = shape
+    drawn_shape = {"activation": (units, m), "transposed": (m, units), "per unit": (units, 1),
+                   "per example": (1, m)}[draw.shape]
+    if draw.method == "binomial":
+        return generator.binomial(1, keep_prob, size=drawn_shape).astype(np.float64)
+    numbers = getattr(generator, draw.method)(*drawn_shape)
+    numbers = numbers.T if draw.shape == "transposed" else numbers
+    threshold = keep_prob if draw.threshold == "keep_prob" else 1 - keep_prob
+    return (numbers > threshold if draw.flipped else numbers < threshold).astype(np.float64)
 
 
 @dataclass(frozen=True)

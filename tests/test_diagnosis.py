@@ -134,6 +134,24 @@ def test_one_case_is_enough_when_it_singles_out_the_relation():
     assert diagnose(mistake.function, expected, expected, arguments, draws) is None
 
 
+@pytest.mark.parametrize("mistake", SINGLE_MISTAKES, ids=lambda mistake: mistake.name)
+def test_each_case_alone_names_the_right_property_or_none(mistake):
+    for outcome in _outcomes(mistake.function, _rewritten(mistake)):
+        diagnosis = diagnose(mistake.function, *outcome) if outcome.output is not None else None
+        assert diagnosis is None or diagnosis.property == mistake.property
+
+
+@pytest.mark.parametrize("name, case_id", [("forward_masks_drawn_in_reverse", "equal_widths"),
+                                           ("forward_threshold_one_minus_keep_prob", "nothing_dropped"),
+                                           ("forward_D1_binomial", "half_dropped")])
+def test_a_case_where_a_known_mistake_looks_like_a_property_gets_none(name, case_id):
+    """Masks drawn in reverse look swapped when both layers are as wide; others look flipped at some keep_prob."""
+    mistake = next(mistake for mistake in NEAR_MISSES if mistake.name == name)
+    index = [case[0] for case in expected_cases(mistake.function)].index(case_id)
+    outcome = _outcomes(mistake.function, _rewritten(mistake))[index]
+    assert outcome.output is not None and diagnose(mistake.function, *outcome) is None
+
+
 def test_cases_that_disagree_give_no_diagnosis():
     """A student right on some cases and wrong in two different ways on others gets none."""
     halved, missing = (next(m for m in SINGLE_MISTAKES if m.name == name)
