@@ -9,6 +9,9 @@ An entry is a ``.py`` file under ``mutants/``, ``variants/`` or ``hostile/`` def
   score exactly that, the others their full points;
 - ``DIAGNOSES`` (optional): ``{function name: mistake id}`` the feedback must name.
 
+``held_out/`` holds single-mistake entries that also define ``EXPECTED_DIAGNOSIS``
+(``function``, ``origin`` output keys and ``property``); see its README.
+
 The sources are data: they are written into notebooks and run only by the grader.
 """
 import importlib.util

@@ -1,0 +1,16 @@
+"""The sum of squares covers W1 and W2 but leaves out W3."""
+SOLUTIONS = {
+    "compute_cost_with_regularization": '''
+def compute_cost_with_regularization(A3, Y, parameters, lambd):
+    m = Y.shape[1]
+    W1 = parameters["W1"]
+    W2 = parameters["W2"]
+    W3 = parameters["W3"]
+    cross_entropy_cost = compute_cost(A3, Y)
+    L2_regularization_cost = lambd / (2 * m) * (np.sum(np.square(W1)) + np.sum(np.square(W2)))
+    cost = cross_entropy_cost + L2_regularization_cost
+    return cost
+''',
+}
+EXPECTED_SCORES = {"compute_cost_with_regularization": 0}
+EXPECTED_DIAGNOSIS = {"function": "compute_cost_with_regularization", "origin": ["cost"], "property": "penalty_missing_layer"}
