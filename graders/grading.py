@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 
 from graders.checks import judge, same_output
+from graders.diagnosis import CaseOutcome, diagnose_cases
 from graders.mistakes import MISTAKES
 from graders.notebook import GRADED_FUNCTIONS, ROOT
 from graders.npzfile import load_npz
@@ -18,7 +19,7 @@ from graders.sandbox import run_submission
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
-MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+MISTAKES_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Verdict:
         One line for the student.
     diagnosis : str or None
         Id of the catalogued mistake recognised, if any.
+    property : str or None
+        The property the diagnosis from properties names (see :mod:`graders.diagnosis`), if any.
     """
 
     function: str
@@ -42,6 +45,7 @@ class Verdict:
     check: str | None
     message: str
     diagnosis: str | None = None
+    property: str | None = None
 
 
 def version_mismatches(recorded):
@@ -124,7 +128,9 @@ def judge_function(function_name, result, case_ids=None):
     for case_id, arguments, expected, _ in cases:
         verdict = _judge_case(function_name, case_id, case_records.get(case_id), result, arguments, expected)
         if verdict is not None:
-            return _with_diagnosis(verdict, _diagnose(cases, case_records, result))
+            outputs = _student_outputs(cases, case_records, result)
+            return _with_diagnosis(verdict, _catalogued_mistake(cases, outputs),
+                                   _property_diagnosis(function_name, cases, case_records, outputs))
     return Verdict(function_name, True, None, f"{function_name}: all {len(cases)} checked cases passed")
 
 
@@ -156,21 +162,27 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")
 
 
-def _diagnose(cases, case_records, result):
+def _student_outputs(cases, case_records, result):
+    """``{case_id: output}`` of the student, None for a call that raised; None when a record is unreadable."""
+    outputs = {}
+    for case_id, _, _, _ in cases:
+        record = case_records.get(case_id)
+        try:
+            outputs[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
+        except (ValueError, AttributeError):
+            return None
+    return outputs
+
+
+def _catalogued_mistake(cases, outputs):
     """The catalogued mistake whose outcomes agree with the student's on every case, if any.
 
     A case agrees when both raised, or both returned the same output; at least one must be an output.
     """
-    outcomes = {}
-    for case_id, _, _, _ in cases:
-        record = case_records.get(case_id)
-        try:
-            outcomes[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
-        except (ValueError, AttributeError):
-            return None
+    if outputs is None or not any(output is not None for output in outputs.values()):
+        return None
     for mistake_id in cases[0][3]:
-        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases]
-        if all(agreed) and any(outcomes[case_id] is not None for case_id in outcomes):
+        if all(_agrees(outputs[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases):
             return mistake_id
     return None
 
@@ -181,11 +193,29 @@ def _agrees(student_output, mistake_output):
     return same_output(student_output, mistake_output)
 
 
-def _with_diagnosis(verdict, diagnosis):
-    if diagnosis is None:
+def _property_diagnosis(function_name, cases, case_records, outputs):
+    """The diagnosis from properties (:mod:`graders.diagnosis`) on which the student's outputs agree."""
+    if outputs is None:
+        return None
+    return diagnose_cases(function_name, [
+        CaseOutcome(outputs[case_id], expected, arguments, case_records[case_id].get("random_draws") is True)
+        for case_id, arguments, expected, _ in cases])
+
+
+def _with_diagnosis(verdict, mistake_id, diagnosis):
+    """The verdict with its likely mistake: the catalogued one's message, then the diagnosis from properties.
+
+    When both exist and name different properties, the catalogued mistake alone is kept: it reproduces
+    every output, while a property is shown only when nothing contradicts it.
+    """
+    mistake = MISTAKES_BY_ID.get(mistake_id)
+    if diagnosis is not None and mistake is not None and mistake.property != diagnosis.property:
+        diagnosis = None
+    likely = [text for text in (mistake and mistake.message, diagnosis and diagnosis.message) if text]
+    if not likely:
         return verdict
-    return Verdict(verdict.function, False, verdict.check,
-                   f"{verdict.message}. Likely mistake: {MISTAKE_MESSAGES[diagnosis]}", diagnosis)
+    return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",
+                   mistake_id, diagnosis and diagnosis.property)
 
 
 def _random_draw_failure(function_name, random_draws):
