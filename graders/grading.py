@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from graders.checks import judge, same_output
 from graders.diagnosis import CaseOutcome, diagnose_cases
 from graders.mistakes import MISTAKES
-from graders.notebook import GRADED_FUNCTIONS, ROOT
+from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
 from graders.npzfile import load_npz
 from graders.plain import flatten, unflatten
 from graders.sandbox import run_submission
@@ -111,18 +111,22 @@ def grade_notebook(notebook, case_ids=None):
     """
     cases, arrays = worker_job(case_ids)
     result = run_submission(notebook, cases, arrays)
-    verdicts = {name: judge_function(name, result, case_ids) for name in GRADED_FUNCTIONS}
+    errors = {error["cell"]: error["error"] for error in result.cell_errors}
+    cells = {grade_id(cell): index for index, cell in enumerate(notebook.cells)}
+    verdicts = {name: judge_function(name, result, case_ids, errors.get(cells.get(name))) for name in GRADED_FUNCTIONS}
     return verdicts, result.cell_errors
 
 
-def judge_function(function_name, result, case_ids=None):
-    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all)."""
+def judge_function(function_name, result, case_ids=None, defining_cell_error=None):
+    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all).
+
+    ``defining_cell_error`` is the error of the release cell that defines the function, if it failed to run.
+    """
     if function_name in result.crashed_functions:
         return _fail(function_name, "runs", f"{function_name}: {result.crashed_functions[function_name]}")
     record = result.functions.get(function_name)
     if not isinstance(record, dict) or not record.get("defined"):
-        return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
-                     "and the function's name unchanged")
+        return _undefined_verdict(function_name, defining_cell_error)
     case_records = record.get("cases", {}) if isinstance(record.get("cases"), dict) else {}
     cases = _cases(function_name, case_ids)
     for case_id, arguments, expected, _ in cases:
@@ -230,18 +234,32 @@ def _random_draw_failure(function_name, random_draws):
 
 
 def _error_verdict(function_name, where, error):
+    """The verdict of a call that raised ``error`` (the worker's one-line description)."""
+    error = error.replace(f"(in {function_name}, ", "(")  # the verdict names the function already
     if error.startswith("NotImplementedError"):
         return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
                      "'raise NotImplementedError()' with your code")
-    if error.startswith("NameError"):
+    if error.startswith("NameError") and "is a variable of the notebook" in error:
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
+    if error.startswith("NameError"):
+        return _fail(function_name, "names defined", f"{where}: {error}. Check the spelling of the name, or "
+                     "define it before it is used")
     if error.startswith("did not finish"):
         return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
     if error.startswith("TypeError") and "argument" in error:
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")
     return _fail(function_name, "runs", f"{where}: raised {error}")
+
+
+def _undefined_verdict(function_name, cell_error):
+    """The verdict of a function the notebook did not define, saying why when its own cell failed to run."""
+    if cell_error is not None:
+        return _fail(function_name, "exists", f"{function_name} is not defined because its cell failed to run: "
+                     f"{cell_error}")
+    return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
+                 "and the function's name unchanged")
 
 
 def _fail(function_name, check, message):
