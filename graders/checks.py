@@ -232,18 +232,24 @@ def _compare_values(name, actual, expected, detail):
         if expected.shape == ():
             raise Failed("values", f"{name}: the value is wrong ({NOT_SHOWN})")
         raise Failed("values", f"{name} (shape {expected.shape}): some values are wrong ({NOT_SHOWN})")
-    error = np.abs(actual - expected)
-    where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
-    relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
-    raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
-                 f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
-                 f"largest relative error {relative:.3g}")
+    raise Failed("values", _public_difference(name, actual, expected, bad))
+
+
+def _public_difference(name, actual, expected, bad):
+    """Where the public case's values differ, in words that fit the value: a scalar's two values, or how many
+    entries of an array differ and the entry that differs most, with both values."""
+    if expected.shape == ():
+        return f"{name} is {float(actual):.8g}, expected {float(expected):.8g}"
+    error = np.where(bad, np.abs(actual - expected), -1.0)
+    where = np.unravel_index(int(np.argmax(error)), error.shape)
+    index = ", ".join(str(int(i)) for i in where)
+    return (f"{name}: {int(bad.sum())} of {bad.size} entries are wrong; the one that differs most, {name}[{index}], "
+            f"is {float(actual[where]):.8g} instead of {float(expected[where]):.8g}")
 
 
 def _mismatch(actual, expected):
     """Element-wise: where ``actual`` (same shape as ``expected``) is outside the tolerance, NaN included."""
-    with np.errstate(invalid="ignore"):
-        return ~(np.abs(actual - expected) <= ATOL + RTOL * np.abs(expected))
+    return ~np.isclose(actual, expected, rtol=RTOL, atol=ATOL)
 
 
 def _describe(value):

@@ -10,15 +10,16 @@ import sys
 from dataclasses import dataclass
 
 from graders.checks import judge, same_output
+from graders.diagnosis import CaseOutcome, diagnose_cases
 from graders.mistakes import MISTAKES
-from graders.notebook import GRADED_FUNCTIONS, ROOT
+from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
 from graders.npzfile import load_npz
 from graders.plain import flatten, unflatten
 from graders.sandbox import run_submission
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
-MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+MISTAKES_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Verdict:
         One line for the student.
     diagnosis : str or None
         Id of the catalogued mistake recognised, if any.
+    property : str or None
+        The property the diagnosis from properties names (see :mod:`graders.diagnosis`), if any.
     """
 
     function: str
@@ -42,6 +45,7 @@ class Verdict:
     check: str | None
     message: str
     diagnosis: str | None = None
+    property: str | None = None
 
 
 def version_mismatches(recorded):
@@ -107,24 +111,30 @@ def grade_notebook(notebook, case_ids=None):
     """
     cases, arrays = worker_job(case_ids)
     result = run_submission(notebook, cases, arrays)
-    verdicts = {name: judge_function(name, result, case_ids) for name in GRADED_FUNCTIONS}
+    errors = {error["cell"]: error["error"] for error in result.cell_errors}
+    cells = {grade_id(cell): index for index, cell in enumerate(notebook.cells)}
+    verdicts = {name: judge_function(name, result, case_ids, errors.get(cells.get(name))) for name in GRADED_FUNCTIONS}
     return verdicts, result.cell_errors
 
 
-def judge_function(function_name, result, case_ids=None):
-    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all)."""
+def judge_function(function_name, result, case_ids=None, defining_cell_error=None):
+    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all).
+
+    ``defining_cell_error`` is the error of the release cell that defines the function, if it failed to run.
+    """
     if function_name in result.crashed_functions:
         return _fail(function_name, "runs", f"{function_name}: {result.crashed_functions[function_name]}")
     record = result.functions.get(function_name)
     if not isinstance(record, dict) or not record.get("defined"):
-        return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
-                     "and the function's name unchanged")
+        return _undefined_verdict(function_name, defining_cell_error)
     case_records = record.get("cases", {}) if isinstance(record.get("cases"), dict) else {}
     cases = _cases(function_name, case_ids)
     for case_id, arguments, expected, _ in cases:
         verdict = _judge_case(function_name, case_id, case_records.get(case_id), result, arguments, expected)
         if verdict is not None:
-            return _with_diagnosis(verdict, _diagnose(cases, case_records, result))
+            outputs = _student_outputs(cases, case_records, result)
+            return _with_diagnosis(verdict, _catalogued_mistake(cases, outputs),
+                                   _property_diagnosis(function_name, cases, case_records, outputs))
     return Verdict(function_name, True, None, f"{function_name}: all {len(cases)} checked cases passed")
 
 
@@ -156,21 +166,27 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")
 
 
-def _diagnose(cases, case_records, result):
+def _student_outputs(cases, case_records, result):
+    """``{case_id: output}`` of the student, None for a call that raised; None when a record is unreadable."""
+    outputs = {}
+    for case_id, _, _, _ in cases:
+        record = case_records.get(case_id)
+        try:
+            outputs[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
+        except (ValueError, AttributeError):
+            return None
+    return outputs
+
+
+def _catalogued_mistake(cases, outputs):
     """The catalogued mistake whose outcomes agree with the student's on every case, if any.
 
     A case agrees when both raised, or both returned the same output; at least one must be an output.
     """
-    outcomes = {}
-    for case_id, _, _, _ in cases:
-        record = case_records.get(case_id)
-        try:
-            outcomes[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
-        except (ValueError, AttributeError):
-            return None
+    if outputs is None or not any(output is not None for output in outputs.values()):
+        return None
     for mistake_id in cases[0][3]:
-        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases]
-        if all(agreed) and any(outcomes[case_id] is not None for case_id in outcomes):
+        if all(_agrees(outputs[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases):
             return mistake_id
     return None
 
@@ -181,11 +197,29 @@ def _agrees(student_output, mistake_output):
     return same_output(student_output, mistake_output)
 
 
-def _with_diagnosis(verdict, diagnosis):
-    if diagnosis is None:
+def _property_diagnosis(function_name, cases, case_records, outputs):
+    """The diagnosis from properties (:mod:`graders.diagnosis`) on which the student's outputs agree."""
+    if outputs is None:
+        return None
+    return diagnose_cases(function_name, [
+        CaseOutcome(outputs[case_id], expected, arguments, case_records[case_id].get("random_draws") is True)
+        for case_id, arguments, expected, _ in cases])
+
+
+def _with_diagnosis(verdict, mistake_id, diagnosis):
+    """The verdict with its likely mistake: the catalogued one's message, then the diagnosis from properties.
+
+    When both exist and name different properties, the catalogued mistake alone is kept: it reproduces
+    every output, while a property is shown only when nothing contradicts it.
+    """
+    mistake = MISTAKES_BY_ID.get(mistake_id)
+    if diagnosis is not None and mistake is not None and mistake.property != diagnosis.property:
+        diagnosis = None
+    likely = [text for text in (mistake and mistake.message, diagnosis and diagnosis.message) if text]
+    if not likely:
         return verdict
-    return Verdict(verdict.function, False, verdict.check,
-                   f"{verdict.message}. Likely mistake: {MISTAKE_MESSAGES[diagnosis]}", diagnosis)
+    return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",
+                   mistake_id, diagnosis and diagnosis.property)
 
 
 def _random_draw_failure(function_name, random_draws):
@@ -200,18 +234,32 @@ def _random_draw_failure(function_name, random_draws):
 
 
 def _error_verdict(function_name, where, error):
+    """The verdict of a call that raised ``error`` (the worker's one-line description)."""
+    error = error.replace(f"(in {function_name}, ", "(")  # the verdict names the function already
     if error.startswith("NotImplementedError"):
         return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
                      "'raise NotImplementedError()' with your code")
-    if error.startswith("NameError"):
+    if error.startswith("NameError") and "is a variable of the notebook" in error:
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
+    if error.startswith("NameError"):
+        return _fail(function_name, "names defined", f"{where}: {error}. Check the spelling of the name, or "
+                     "define it before it is used")
     if error.startswith("did not finish"):
         return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
     if error.startswith("TypeError") and "argument" in error:
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")
     return _fail(function_name, "runs", f"{where}: raised {error}")
+
+
+def _undefined_verdict(function_name, cell_error):
+    """The verdict of a function the notebook did not define, saying why when its own cell failed to run."""
+    if cell_error is not None:
+        return _fail(function_name, "exists", f"{function_name} is not defined because its cell failed to run: "
+                     f"{cell_error}")
+    return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
+                 "and the function's name unchanged")
 
 
 def _fail(function_name, check, message):

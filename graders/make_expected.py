@@ -18,7 +18,7 @@ from graders.cases import CASES, case_arguments
 from graders.mistakes import MISTAKES
 from graders.notebook import ROOT, SOURCE_DIR
 from graders.npzfile import save_npz
-from graders.plain import flatten
+from graders.plain import CALL_SEED, flatten
 from graders.reference import mistaken_function, reference_namespace
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
@@ -33,11 +33,11 @@ def library_versions():
 def call_quietly(function, arguments):
     """``function(*deepcopy(arguments))`` with warnings silenced; None when it raises.
 
-    The global generator is seeded with 0 first, as the grading worker does before every call.
+    The global generator is seeded with ``CALL_SEED`` first, as the grading worker does before every call.
     """
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        np.random.seed(0)
+        np.random.seed(CALL_SEED)
         try:
             return function(*copy.deepcopy(arguments))
         except (ValueError, IndexError):

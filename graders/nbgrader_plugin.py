@@ -55,7 +55,8 @@ class SandboxedGrading(NbGraderPreprocessor):
             verdict = verdict and dataclasses.replace(verdict, message=encodable(verdict.message))
             if verdict is not None:
                 cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
-                                              "diagnosis": verdict.diagnosis, "message": verdict.message}
+                                              "diagnosis": verdict.diagnosis, "property": verdict.property,
+                                              "message": verdict.message}
             if verdict is None:
                 cell.outputs = [_error_output("UnknownTest", f"no grader for the cell {name}")]
             elif verdict.passed:

@@ -106,6 +106,10 @@ class Opaque:
         return f"<{self.type_name} object>"
 
 
+# The seed numpy's global generator gets before every call of a graded function (by the worker, and by
+# ``make expected`` for the catalogue's mistakes): a function that draws without seeding draws from it.
+CALL_SEED = 0
+
 # The worker's report: a stream of frames written to a pipe the grader opened.
 #
 # A frame is one kind byte, the payload's length (8 bytes, little-endian) and the payload. A progress frame

@@ -10,6 +10,7 @@ for the grader. It judges nothing: the verdict is computed outside, by the
 trusted grader, which validates everything sent here as untrusted input.
 """
 import copy
+import difflib
 import json
 import os
 import resource
@@ -21,8 +22,8 @@ import types
 
 import numpy as np
 
-from plain import (MAX_NAME_CHARS, MAX_TEXT_CHARS, PROGRESS_FRAME, RESULTS_FRAME, MalformedOutput, check_spec,
-                   encode_frame, encode_results, flatten, type_name, unflatten)
+from plain import (CALL_SEED, MAX_NAME_CHARS, MAX_TEXT_CHARS, PROGRESS_FRAME, RESULTS_FRAME, MalformedOutput,
+                   check_spec, encode_frame, encode_results, flatten, type_name, unflatten)
 
 # The output arrays of all cases together, and their specs as JSON; beyond, outputs are not recorded.
 RESULTS_BUDGET_BYTES = 32 * 1024 ** 2
@@ -93,23 +94,87 @@ def run_with_time_limit(action, seconds):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+# What error descriptions may point at: the source of each cell run, and the names of the notebook's data.
+CELL_SOURCES = {}
+NOTEBOOK_DATA_NAMES = set()
+MAX_CODE_SHOWN = 100
+
+
 def describe_error(error):
-    """``Type: message`` on one line, shortened."""
+    """``Type: message`` on one line, shortened, with where it happened in the student's own code.
+
+    A SyntaxError names its line; a runtime error the innermost line of a notebook cell it passed through
+    (the student's own function, never the helpers' or numpy's frames); a NameError says whether the name
+    is a variable of the notebook (which graded functions do not see) or is close to a name that exists.
+    """
     try:
-        message = " ".join(str(error).split())
+        if isinstance(error, SyntaxError):
+            message, where = error.msg or "invalid syntax", _syntax_line(error)
+        else:
+            message, where = " ".join(str(error).split()), _student_line(error.__traceback__)
+        hint = _name_hint(error) if isinstance(error, NameError) else ""
     except BaseException:  # a student's exception may fail to describe itself, in any way
-        message = "(the message could not be shown)"
+        message, where, hint = "(the message could not be shown)", "", ""
     if len(message) > 300:
         message = message[:300] + "..."
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    text = (f"{type(error).__name__}: {message}" if message else type(error).__name__) + hint + where
     return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
 
 
+def _code_line(filename, line):
+    """The stripped source of ``line`` (1-based) of the cell compiled as ``filename``, or ''."""
+    if not isinstance(filename, str) or not filename.startswith("cell ") or not isinstance(line, int):
+        return ""
+    lines = CELL_SOURCES.get(filename[len("cell "):], "").splitlines()
+    code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return code if len(code) <= MAX_CODE_SHOWN else code[:MAX_CODE_SHOWN - 3] + "..."
+
+
+def _syntax_line(error):
+    code = _code_line(error.filename, error.lineno)
+    return f" at line {error.lineno}" + (f": {code}" if code else "") if isinstance(error.lineno, int) else ""
+
+
+def _student_frame(traceback_):
+    """The innermost frame of the traceback that runs a notebook cell's code, or None."""
+    found = None
+    while traceback_ is not None:
+        if traceback_.tb_frame.f_code.co_filename.startswith("cell "):
+            found = traceback_
+        traceback_ = traceback_.tb_next
+    return found
+
+
+def _student_line(traceback_):
+    frame = _student_frame(traceback_)
+    if frame is None:
+        return ""
+    code = frame.tb_frame.f_code
+    owner = "" if code.co_name == "<module>" else f"in {code.co_name}, "
+    shown = _code_line(code.co_filename, frame.tb_lineno)
+    return f" ({owner}line {frame.tb_lineno} of its cell" + (f": {shown})" if shown else ")")
+
+
+def _name_hint(error):
+    """What a missing name is: a variable of the notebook, or a likely typo of an existing name."""
+    name = getattr(error, "name", None)
+    if not isinstance(name, str):
+        return ""
+    if name in NOTEBOOK_DATA_NAMES:
+        return f" ('{name}' is a variable of the notebook, which a graded function does not see)"
+    frame = _student_frame(error.__traceback__)
+    known = set(dir(__builtins__) if not isinstance(__builtins__, dict) else __builtins__)
+    if frame is not None:
+        known |= set(frame.tb_frame.f_code.co_varnames) | set(frame.tb_frame.f_globals)
+    close = difflib.get_close_matches(name, sorted(known - {name}), n=1, cutoff=0.8)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def strip_magics(source):
-    """Drop IPython magic and shell lines; a cell magic drops the whole cell."""
+    """Blank IPython magic and shell lines (line numbers stay those of the cell); a cell magic blanks the cell."""
     if source.lstrip().startswith("%%"):
         return ""
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
 def execute_cells(job, namespace, channel):
@@ -125,6 +190,8 @@ def execute_cells(job, namespace, channel):
             errors.append({"cell": index, "error": job["extra_cells_note"]})
             continue
         channel.progress(f"cell {index}")
+        CELL_SOURCES[str(index)] = strip_magics(source)
+
         def run(source=source, index=index):
             exec(compile(strip_magics(source), f"cell {index}", "exec"), namespace)
 
@@ -165,7 +232,7 @@ def random_state_fingerprint():
 def call_case(function, arguments, seconds):
     """Call ``function`` on a deep copy of ``arguments``; return ``(record, output)``."""
     call_arguments = copy.deepcopy(arguments)
-    np.random.seed(0)
+    np.random.seed(CALL_SEED)
     before = random_state_fingerprint()
     outcome = {}
 
@@ -210,6 +277,7 @@ def record_output(output, prefix, budget):
 def grade_functions(job, namespace, arguments_arrays, channel):
     """Call every graded function on every case; return the records and the output arrays."""
     fresh = without_data(namespace)
+    NOTEBOOK_DATA_NAMES.update(name for name in namespace if name not in fresh)
     records, arrays = {}, {}
     budget = [RESULTS_BUDGET_BYTES, SPECS_BUDGET_BYTES]
     for function_name, cases in job["cases"].items():

@@ -1,6 +1,7 @@
 """The corpora of submissions, graded in one batch through the real ``make autograde``.
 
-- mutants: one catalogued mistake each; the function loses its points and the feedback names the mistake;
+- mutants: one catalogued mistake each; the function loses its points and the feedback names the mistake, and
+  the property it declares (see graders.diagnosis) when it has one;
 - variants: correct solutions written differently; full marks;
 - hostile: attacks and broken code; each gets exactly its honest score;
 - broken files: unreadable or unusual notebook files; a one-line reason, the batch goes on.
@@ -17,6 +18,7 @@ from nbgrader.api import Gradebook
 
 from graders.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
 from tests.corpus import entry_solutions, load_entries
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
@@ -24,7 +26,7 @@ from tests.notebooks import make_submission, read_release, reference_solutions, 
 POINTS = points_by_function(read_source_notebook())
 KINDS = ("mutants", "variants", "hostile")
 ENTRIES = {f"{kind}-{name}": entry for kind in KINDS for name, entry in load_entries(kind).items()}
-MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+MISTAKES_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
 
 
 def _write_raw(course, student_id, name, content):
@@ -95,15 +97,20 @@ def _grades(course, student_id):
         return {grade.name[len("test_"):]: grade.score for grade in notebook.grades}
 
 
-def _test_cell_messages(course, student_id):
+def _test_cells(course, student_id):
     path = os.path.join(course, "autograded", student_id, ASSIGNMENT, "Regularization.ipynb")
     notebook = nbformat.read(path, as_version=4)
-    messages = {}
-    for cell in notebook.cells:
-        if (grade_id(cell) or "").startswith("test_"):
-            messages[grade_id(cell)[len("test_"):]] = " ".join(
-                output.get("evalue", output.get("text", "")) for output in cell.outputs)
-    return messages
+    return {grade_id(cell)[len("test_"):]: cell for cell in notebook.cells
+            if (grade_id(cell) or "").startswith("test_")}
+
+
+def _test_cell_messages(course, student_id):
+    return {name: " ".join(output.get("evalue", output.get("text", "")) for output in cell.outputs)
+            for name, cell in _test_cells(course, student_id).items()}
+
+
+def _recorded_verdicts(course, student_id):
+    return {name: cell.metadata.get(VERDICT_KEY, {}) for name, cell in _test_cells(course, student_id).items()}
 
 
 @pytest.mark.parametrize("student_id", sorted(ENTRIES))
@@ -113,16 +120,21 @@ def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, student_id):
     expected = {name: float(getattr(entry, "EXPECTED_SCORES", {}).get(name, POINTS[name]))
                 for name in GRADED_FUNCTIONS}
     assert _grades(course, student_id) == expected
-    messages = _test_cell_messages(course, student_id)
+    messages, verdicts = _test_cell_messages(course, student_id), _recorded_verdicts(course, student_id)
     for function_name, mistake_id in getattr(entry, "DIAGNOSES", {}).items():
-        assert "Likely mistake: " + MISTAKE_MESSAGES[mistake_id] in messages[function_name]
+        mistake = MISTAKES_BY_ID[mistake_id]
+        assert "Likely mistake: " + mistake.message in messages[function_name]
+        assert verdicts[function_name]["diagnosis"] == mistake_id
+        assert verdicts[function_name]["property"] == mistake.property
+        if mistake.property is not None:
+            assert f"Likely mistake: {mistake.message}. " in messages[function_name]
 
 
 def test_every_catalogued_mistake_has_a_mutant():
     mutants = load_entries("mutants")
     diagnosed = {m for entry in mutants.values() for m in getattr(entry, "DIAGNOSES", {}).values()}
-    assert diagnosed == set(MISTAKE_MESSAGES)
-    assert len(MISTAKE_MESSAGES) >= 20
+    assert diagnosed == set(MISTAKES_BY_ID)
+    assert len(MISTAKES_BY_ID) >= 20
 
 
 def test_variant_corpus_is_large_enough():

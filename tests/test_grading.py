@@ -1,0 +1,59 @@
+"""The verdict's wording: what a student reads for each kind of failure, one function name per line."""
+import pytest
+
+from graders.grading import grade_notebook
+from tests.notebooks import make_submission, read_release, reference_solutions
+
+SOLUTIONS = reference_solutions()
+COST, FORWARD, BACKWARD = ("compute_cost_with_regularization", "forward_propagation_with_dropout",
+                           "backward_propagation_with_dropout")
+
+
+def _changed(function, old, new):
+    assert old in SOLUTIONS[function]
+    return {function: SOLUTIONS[function].replace(old, new, 1)}
+
+
+def _stub(function):
+    return {function: next(cell.source for cell in read_release().cells
+                           if cell.metadata.get("nbgrader", {}).get("grade_id") == function)}
+
+
+# name: (solutions changed, function, failed check, parts of the message in order)
+FAILURES = {
+    "syntax-error": (_changed(BACKWARD, "dA2 = ", "dA2 = ("), BACKWARD, "exists",
+                     [f"{BACKWARD} is not defined because its cell failed to run: SyntaxError: '(' was never closed "
+                      "at line ", ": dA2 = ("]),
+    "typo": (_changed(COST, "    return cost", "    return cross_entropy_cost + L2_regularisation_cost"), COST,
+             "names defined", ["NameError: name 'L2_regularisation_cost' is not defined; did you mean "
+                               "'L2_regularization_cost'?", "Check the spelling of the name"]),
+    "notebook-variable": (_changed(FORWARD, "keep_prob=0.5):", "kp=0.5):"), FORWARD, "no notebook globals",
+                          ["'keep_prob' is a variable of the notebook", "not variables of the notebook"]),
+    "broadcasting": (_changed(BACKWARD, "dA2 = dA2 * D2", "dA2 = dA2 * D1"), BACKWARD, "runs",
+                     ["raised ValueError: operands could not be broadcast together", "of its cell: dA2 = dA2 * D1)"]),
+    "untouched-stub": (_stub(FORWARD), FORWARD, "implemented",
+                       [f"{FORWARD} is not implemented yet: replace 'raise NotImplementedError()' with your code"]),
+}
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return {name: grade_notebook(make_submission({**SOLUTIONS, **solutions},
+                                                 extra_cells=[(9, "keep_prob = 0.86")]))[0]
+            for name, (solutions, _, _, _) in FAILURES.items()}
+
+
+@pytest.mark.parametrize("name", FAILURES, ids=FAILURES)
+def test_a_failure_is_worded_for_the_student(verdicts, name):
+    _, function, check, parts = FAILURES[name]
+    verdict = verdicts[name][function]
+    assert not verdict.passed and verdict.check == check
+    positions = [verdict.message.find(part) for part in parts]
+    assert -1 not in positions and positions == sorted(positions), verdict.message
+    assert all(other.passed for other_name, other in verdicts[name].items() if other_name != function)
+
+
+@pytest.mark.parametrize("name", FAILURES, ids=FAILURES)
+def test_a_verdict_names_its_function_once(verdicts, name):
+    _, function, _, _ = FAILURES[name]
+    assert verdicts[name][function].message.count(function) == 1, verdicts[name][function].message
