@@ -44,7 +44,9 @@ data: venv
 expected: venv
 	$(PY) -m graders.make_expected
 
+# The release carries the grader's own checks of the public case (graders.release_checks).
 release: venv
+	$(PY) -m graders.release_checks
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
 
 # Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
