@@ -189,3 +189,40 @@ def test_nbgrader_validate_fails_on_a_wrong_public_result(tmp_path, mistake, fun
 def test_nbgrader_validate_passes_a_correct_notebook(tmp_path):
     folder = release_copy(tmp_path / "regularization", make_submission(reference_solutions()))
     assert _nbgrader_validate(folder).strip() == "Success! Your notebook passes all the tests."
+
+
+def _endless(A3, Y, parameters, lambd):
+    while True:
+        pass
+
+
+def test_a_call_keeps_the_callers_alarm_handler_and_has_a_time_limit(monkeypatch):
+    import signal
+
+    import public_checks
+
+    handler = lambda signum, frame: None  # noqa: E731
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        monkeypatch.setitem(public_checks.__dict__, "SECONDS_PER_CALL", 0.2)
+        verdict = public_checks.check_function(COST, _endless)
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert (verdict.check, verdict.message) == ("runs", f"{COST}, case 'public': the call did not finish within 0.2 s "
+                                                        "(an endless loop?)")
+
+
+def test_off_the_main_thread_a_call_runs_without_an_alarm_clock():
+    import threading
+
+    import public_checks
+    from graders.reference import reference_namespace
+
+    wrong = lambda A3, Y, parameters, lambd: reference_namespace()[COST](A3, Y, parameters, 2 * lambd)  # noqa: E731
+    verdicts = []
+    thread = threading.Thread(target=lambda: verdicts.append(public_checks.check_function(COST, wrong)))
+    thread.start()
+    thread.join(60)
+    assert verdicts == [public_checks.check_function(COST, wrong)] and verdicts[0].check == "values"
+    assert public_checks.call_case.__globals__["run_with_time_limit"] is public_checks.run_with_time_limit
