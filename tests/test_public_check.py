@@ -226,3 +226,27 @@ def test_off_the_main_thread_a_call_runs_without_an_alarm_clock():
     thread.join(60)
     assert verdicts == [public_checks.check_function(COST, wrong)] and verdicts[0].check == "values"
     assert public_checks.call_case.__globals__["run_with_time_limit"] is public_checks.run_with_time_limit
+
+
+NOISY = """
+import warnings
+import numpy as np
+import public_checks
+from reg_utils import compute_cost
+
+def noisy(A3, Y, parameters, lambd):
+    warnings.warn("a warning of the student's own")
+    np.log(np.zeros(1))
+    return compute_cost(A3, Y) + lambd / (2 * Y.shape[1]) * sum(np.sum(np.square(parameters[name]))
+                                                               for name in ("W1", "W2", "W3"))
+
+print(public_checks.check_function("compute_cost_with_regularization", noisy).passed)
+"""
+
+
+def test_a_check_writes_nothing_to_stderr(tmp_path):
+    """Anything on stderr makes nbgrader fail an autograded cell, a passing one included."""
+    folder = release_copy(tmp_path / "regularization", make_submission({}))
+    result = subprocess.run([sys.executable, "-E", "-s", "-c", NOISY], cwd=folder, capture_output=True, text=True,
+                            timeout=120, env=student_environment())
+    assert (result.stdout, result.stderr) == ("True\n", "")
