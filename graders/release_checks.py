@@ -17,11 +17,12 @@ Usage: ``python -m graders.release_checks [--folder DIR]``
 """
 import argparse
 import os
+import sys
 
 import numpy as np
 
 from graders import public_check
-from graders.bundle import bundle
+from graders.bundle import BundleError, bundle
 from graders.grading import PUBLIC_CASE, expected_cases
 from graders.notebook import GRADED_FUNCTIONS, SOURCE_DIR
 from graders.npzfile import load_npz, save_npz
@@ -106,7 +107,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", default=SOURCE_DIR, help="where to write (default: beside the source notebook)")
     args = parser.parse_args(argv)
-    for name in write(args.folder):
+    try:
+        written = write(args.folder)
+    except BundleError as problem:
+        sys.exit(f"make release: the grader's checks cannot be copied into the release: {problem}")
+    for name in written:
         print(f"wrote {os.path.join(args.folder, name)}")
 
 

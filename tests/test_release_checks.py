@@ -104,3 +104,15 @@ def test_a_copy_of_the_release_without_graders_imports_the_checks(tmp_path):
                             timeout=120, env=environment)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['dropout_divide_by_drop_prob', 'dropout_mask_greater']"
+
+
+def test_a_grader_that_cannot_be_copied_stops_the_release_in_one_line(tmp_path, monkeypatch, capsys):
+    def unbundleable(*arguments):
+        raise release_checks.BundleError("graders.checks.JUDGES = <object> cannot be written as a literal")
+
+    monkeypatch.setattr(release_checks, "bundle", unbundleable)
+    with pytest.raises(SystemExit) as stopped:
+        release_checks.main(["--folder", str(tmp_path)])
+    assert stopped.value.code == ("make release: the grader's checks cannot be copied into the release: "
+                                  "graders.checks.JUDGES = <object> cannot be written as a literal")
+    assert os.listdir(tmp_path) == []
