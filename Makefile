@@ -44,8 +44,12 @@ data: venv
 expected: venv
 	$(PY) -m graders.make_expected
 
+# The release carries the grader's own checks of the public case (graders.release_checks), and a warning is
+# printed when the dataset no longer tells the notebook's story (graders.dataset_story).
 release: venv
+	$(PY) -m graders.release_checks
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
+	$(PY) -m graders.dataset_story
 
 # Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
 # STUDENT=id grades one student only, PART=K/N part K of N of the class (runs on different parts may go on at

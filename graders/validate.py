@@ -9,7 +9,9 @@
    and processes. Errors are reported per cell.
 2. The four functions are graded on the public cases only, by the same
    sandboxed grader and with the same wording as the autograder. Nothing
-   about the hidden cases is revealed.
+   about the hidden cases is revealed. (The release's own check,
+   ``python public_tests.py NOTEBOOK``, prints the same lines without the
+   repository: see :mod:`graders.public_check`.)
 
 Exit status 0 when every public check passes, 1 otherwise, 2 when the file
 cannot be read or the sandbox cannot be set up.
@@ -29,6 +31,7 @@ import tempfile
 from graders.grading import grade_notebook
 from graders.intake import UnreadableSubmission, read_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
+from graders.public_check import verdict_line
 from graders.sandbox import (BLAS_KERNEL_VARIABLES, LIMITS, THREAD_VARIABLES, SandboxUnavailable,
                              copy_student_files, traversable_parents)
 
@@ -184,7 +187,7 @@ def validate(path):
     verdicts, _ = grade_notebook(notebook, case_ids=PUBLIC_CASES)
     for name in GRADED_FUNCTIONS:
         verdict = verdicts[name]
-        print(f"  {'PASS' if verdict.passed else 'FAIL'}  {name}" + ("" if verdict.passed else f": {verdict.message}"))
+        print(verdict_line(verdict))
     passed = all(v.passed for v in verdicts.values())
     print("All public checks pass. Hidden cases are checked when the notebook is graded." if passed
           else "Fix the failures above before submitting.")

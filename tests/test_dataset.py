@@ -2,7 +2,6 @@
 import filecmp
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -10,24 +9,21 @@ import numpy as np
 import pytest
 import scipy.io
 
+from graders import dataset_story
 from graders.notebook import ROOT
-from graders.reference import reference_namespace
 from tests.conftest import reference_file
 
 DATASET = os.path.join(ROOT, "data", "data.mat")
+# The notebook's runs by the names of the original assignment's published table.
 RUNS = {"no_regularization": {}, "l2_lambd_0.7": {"lambd": 0.7}, "dropout_keep_prob_0.86": {"keep_prob": 0.86}}
+LABELS = {run: dataset_story.run_label(options) for run, options in RUNS.items()}
 
 
 def train_and_measure(path):
     """Train the three models of the notebook on a dataset; ``{run: (train accuracy, test accuracy)}``."""
-    reference = reference_namespace()
-    train_X, train_Y, test_X, test_Y = reference["load_2D_dataset"](path)
-    results = {}
-    for run, options in RUNS.items():
-        parameters = reference["model"](train_X, train_Y, print_cost=False, **options)
-        results[run] = (reference["accuracy"](parameters, train_X, train_Y),
-                        reference["accuracy"](parameters, test_X, test_Y))
-    return results
+    assert list(dataset_story.RUNS) == list(RUNS.values())
+    measured = dataset_story.measure(path)
+    return {run: measured[label] for run, label in LABELS.items()}
 
 
 def test_regenerating_gives_the_committed_bytes(tmp_path):
@@ -79,16 +75,12 @@ def test_loader_rejects_a_file_that_is_not_a_mat_file(tmp_path):
 
 
 def documented_table():
-    """``{run: (train, test)}`` as data/README.md documents them."""
-    with open(os.path.join(ROOT, "data", "README.md"), encoding="utf-8") as handle:
-        text = handle.read()
-    table = {}
-    for label, run in (("no regularization", "no_regularization"), ("L2, λ = 0.7", "l2_lambd_0.7"),
-                       ("dropout, keep_prob = 0.86", "dropout_keep_prob_0.86")):
-        match = re.search(rf"^\| {re.escape(label)} \| ([0-9.]+) \| ([0-9.]+) \|", text, re.M)
-        assert match, f"data/README.md has no row for {label}"
-        table[run] = (float(match.group(1)), float(match.group(2)))
-    return table
+    """``{run: (train, test)}`` as data/README.md documents them, for the file whose hash it names."""
+    known = dataset_story.documented()
+    assert known is not None, "data/README.md has no table of the three models with the dataset's sha256"
+    digest, table = known
+    assert digest == dataset_story.content_hash(DATASET), "data/README.md documents another data.mat"
+    return {run: table[label] for run, label in LABELS.items()}
 
 
 def test_the_dataset_tells_the_story():

@@ -78,12 +78,40 @@ def test_public_cases_leave_global_random_state_alone():
     assert_array_equal(np.random.get_state()[1], before)
 
 
-def test_visible_check_passes_reference_and_flags_a_wrong_answer(reference, capsys):
+def test_visible_check_prints_one_line_for_the_reference(reference, capsys):
     import public_tests
 
     assert public_tests.run_public_test("compute_cost_with_regularization",
                                         reference["compute_cost_with_regularization"])
-    assert "All public checks passed." in capsys.readouterr().out
-    wrong = lambda A3, Y, parameters, lambd: reference["compute_cost_with_regularization"](A3, Y, parameters, 2 * lambd)
-    assert not public_tests.run_public_test("compute_cost_with_regularization", wrong)
-    assert "MISMATCH" in capsys.readouterr().out
+    assert capsys.readouterr().out == ("PASS  compute_cost_with_regularization on the public case (hidden cases are "
+                                       "checked when the notebook is graded)\n")
+
+
+@pytest.mark.parametrize("factor, check", [(2, "values"), (0, "values")])
+def test_visible_check_raises_the_autograders_verdict_on_one_line(reference, capsys, factor, check):
+    import public_tests
+    from graders.checks import judge
+    from graders.grading import PUBLIC_CASE, expected_cases
+    from graders.in_kernel import to_plain
+
+    cost = reference["compute_cost_with_regularization"]
+    wrong = lambda A3, Y, parameters, lambd: cost(A3, Y, parameters, factor * lambd)  # noqa: E731
+    with pytest.raises(AssertionError) as raised:
+        public_tests.run_public_test("compute_cost_with_regularization", wrong)
+    [(_, arguments, expected, _)] = [case for case in expected_cases("compute_cost_with_regularization")
+                                     if case[0] == PUBLIC_CASE]
+    failure = judge("compute_cost_with_regularization", to_plain(wrong(*arguments)), expected, arguments, detail=True)
+    assert failure.check == check
+    assert str(raised.value).startswith(f"compute_cost_with_regularization, case 'public', check '{check}': "
+                                        f"{failure.message}")
+    assert raised.value._render_traceback_() == [f"AssertionError: {raised.value}"]
+    assert capsys.readouterr().out == ""
+
+
+def test_the_autograded_cells_check_quietly(reference, capsys):
+    import public_tests
+
+    assert public_tests.check_public_case("forward_propagation_with_dropout", reference) is None
+    assert capsys.readouterr().out == ""
+    with pytest.raises(AssertionError, match="forward_propagation_with_dropout is not defined"):
+        public_tests.check_public_case("forward_propagation_with_dropout", {})

@@ -78,3 +78,30 @@ def test_each_exercise_has_stub_visible_test_and_graded_cell(release_notebook, f
 def test_committed_release_is_up_to_date(release_notebook):
     committed = nbformat.read(os.path.join(ROOT, "release", ASSIGNMENT, "Regularization.ipynb"), 4)
     assert [c.source for c in committed.cells] == [c.source for c in release_notebook.cells]
+
+
+@pytest.mark.parametrize("function_name", GRADED_FUNCTIONS)
+def test_each_autograded_cell_checks_the_public_case_in_the_release(release_notebook, function_name):
+    """nbgrader's Validate looks at autograded cells only: each one raises while its public case fails."""
+    cells = {grade_id(cell): cell for cell in release_notebook.cells}
+    code = [line for line in cells["test_" + function_name].source.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+    assert code == [f'check_public_case("{function_name}", globals())']
+    assert cells["public_test_" + function_name].source == f'run_public_test("{function_name}", globals());'
+
+
+@pytest.mark.parametrize("name", ["public_tests.py", "reg_utils.py", "public_checks.py", "public_case.npz",
+                                  "public_expected.npz"])
+def test_committed_release_files_are_up_to_date(released_course, name):
+    import numpy as np
+
+    from graders.npzfile import load_npz
+
+    fresh, committed = (os.path.join(root, "release", ASSIGNMENT, name) for root in (released_course, ROOT))
+    if name.endswith(".py"):
+        assert open(fresh, encoding="utf-8").read() == open(committed, encoding="utf-8").read(), name
+        return
+    (fresh_arrays, fresh_meta), (arrays, meta) = load_npz(fresh), load_npz(committed)
+    assert fresh_meta == meta and sorted(fresh_arrays) == sorted(arrays), name
+    for key, array in arrays.items():
+        np.testing.assert_allclose(fresh_arrays[key], array, rtol=1e-11, atol=1e-13, err_msg=f"{name}: {key}")

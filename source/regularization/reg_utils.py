@@ -2,8 +2,9 @@
 
 Everything here is given to students: the activations, the unregularized
 three-layer network (LINEAR->RELU->LINEAR->RELU->LINEAR->SIGMOID), the
-cross-entropy cost, gradient descent, prediction, plotting and the dataset
-loader. The regularized variants are what the students write in the notebook.
+cross-entropy cost, gradient descent, prediction, training runs with their
+results, plotting and the dataset loader. The regularized variants are what
+the students write in the notebook.
 """
 import numpy as np
 
@@ -179,18 +180,144 @@ def accuracy(parameters, X, Y):
     return float(np.mean(predict_dec(parameters, X) == Y))
 
 
+def one_line(error, line=None):
+    """``error``, shown by Jupyter as one line instead of a traceback.
+
+    Parameters
+    ----------
+    error : BaseException
+    line : str, optional
+        The line; ``"Type: message"`` by default.
+
+    Returns
+    -------
+    BaseException
+        ``error`` itself, ready to be raised (its type and message are unchanged).
+    """
+    text = line if line is not None else f"{type(error).__name__}: {error}"
+    try:
+        error._render_traceback_ = lambda: [text]
+    except AttributeError:  # an exception type without attributes of its own: raise a plain one instead
+        error = RuntimeError(text)
+        error._render_traceback_ = lambda: [text]
+    return error
+
+
+def describe_model(lambd=0, keep_prob=1):
+    """The name of a model by its regularization, as plots and tables show it, e.g. ``"L2 regularization, λ = 0.7"``."""
+    if lambd and keep_prob < 1:
+        return f"L2 regularization, λ = {lambd:g}, and dropout, keep_prob = {keep_prob:g}"
+    if lambd:
+        return f"L2 regularization, λ = {lambd:g}"
+    if keep_prob < 1:
+        return f"dropout, keep_prob = {keep_prob:g}"
+    return "no regularization"
+
+
+class TrainingRun:
+    """One model trained by :func:`train_and_measure`: its parameters and accuracies, or why its training stopped.
+
+    Attributes
+    ----------
+    title : str
+        The model's name (:func:`describe_model`).
+    parameters : dict or None
+        None when training stopped.
+    train_accuracy, test_accuracy : float or None
+    failure : str or None
+        ``"<error type> in <function>[: <message>]"`` when training stopped.
+    """
+
+    def __init__(self, title, parameters=None, train_accuracy=None, test_accuracy=None, failure=None):
+        self.title = title
+        self.parameters = parameters
+        self.train_accuracy = train_accuracy
+        self.test_accuracy = test_accuracy
+        self.failure = failure
+
+
+def where_it_stopped(error, namespace):
+    """``"<error type> in <function>[: <message>]"``: the innermost function of the notebook the error came through.
+
+    ``namespace`` is the notebook's (a function of the notebook has it as its globals).
+    """
+    function = None
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_globals is namespace and frame.tb_frame.f_code.co_name != "<module>":
+            function = frame.tb_frame.f_code.co_name
+        frame = frame.tb_next
+    message = " ".join(str(error).split())
+    if len(message) > 200:
+        message = message[:200] + "..."
+    return (f"{type(error).__name__}" + (f" in {function}" if function else "")
+            + (f": {message}" if message else ""))
+
+
+def train_and_measure(runs, name, model, train_X, train_Y, test_X, test_Y, **hyperparameters):
+    """Train ``model`` and record the outcome as ``runs[name]``: its accuracies, or why training stopped.
+
+    Prints one line with the two accuracies. When training raises, the reason is recorded first and the
+    error is raised again, shown as one line (``Training stopped: NotImplementedError in ...``).
+
+    Parameters
+    ----------
+    runs : dict
+        The models trained so far, by name; updated.
+    name : str
+        Short name of this model (``"L2"``), for :func:`plot_model`.
+    model : callable
+        ``model(X, Y, **hyperparameters)`` returning the parameters.
+    train_X, train_Y, test_X, test_Y : numpy.ndarray
+    **hyperparameters
+        ``lambd`` or ``keep_prob``, passed to ``model``.
+    """
+    title = describe_model(hyperparameters.get("lambd", 0), hyperparameters.get("keep_prob", 1))
+    runs.pop(name, None)
+    try:
+        parameters = model(train_X, train_Y, **hyperparameters)
+        run = TrainingRun(title, parameters, accuracy(parameters, train_X, train_Y),
+                          accuracy(parameters, test_X, test_Y))
+    except Exception as error:
+        runs[name] = TrainingRun(title, failure=where_it_stopped(error, getattr(model, "__globals__", None)))
+        raise one_line(error, f"Training stopped: {runs[name].failure}") from None
+    runs[name] = run
+    print(f"{title}: train accuracy {run.train_accuracy:.4f}, test accuracy {run.test_accuracy:.4f}")
+
+
+def plot_model(runs, name, X, Y):
+    """Draw the decision boundary of ``runs[name]`` over the examples, or say in one line why there is none."""
+    run = runs.get(name)
+    if run is None:
+        print(f"No {name} model to plot: run the training cell above first.")
+    elif run.parameters is None:
+        print(f"No {name} model to plot: training stopped with {run.failure}")
+    else:
+        plot_decision_boundary(lambda points: predict_dec(run.parameters, points.T), X, Y,
+                               title=f"Decision boundary — {run.title}")
+
+
 def print_results_table(results):
-    """Print train and test accuracy per model.
+    """Print train and test accuracy per model, and the change in test accuracy over the first model.
 
     Parameters
     ----------
     results : dict
-        Maps a model's description to its ``(train_accuracy, test_accuracy)``.
+        Maps a model's short name to its :class:`TrainingRun` (or its description to its
+        ``(train_accuracy, test_accuracy)``). The first model is the baseline.
     """
-    width = max([len("model")] + [len(name) for name in results])
-    print(f"{'model':<{width}}  train accuracy  test accuracy")
-    for name, (train_accuracy, test_accuracy) in results.items():
-        print(f"{name:<{width}}  {train_accuracy:>14.4f}  {test_accuracy:>13.4f}")
+    rows = [run if isinstance(run, TrainingRun) else TrainingRun(name, None, *run)
+            for name, run in results.items()]
+    width = max([len("model")] + [len(row.title) for row in rows])
+    baseline = rows[0].test_accuracy if rows else None
+    print(f"{'model':<{width}}  train accuracy  test accuracy  test accuracy vs {rows[0].title if rows else ''}")
+    for index, row in enumerate(rows):
+        if row.test_accuracy is None:
+            print(f"{row.title:<{width}}  not trained: {row.failure}")
+            continue
+        change = ("" if index == 0 or baseline is None
+                  else f"{100 * (row.test_accuracy - baseline):+.1f} points")
+        print(f"{row.title:<{width}}  {row.train_accuracy:>14.4f}  {row.test_accuracy:>13.4f}  {change}".rstrip())
 
 
 def predict_dec(parameters, X):
@@ -283,6 +410,8 @@ def plot_dataset(X, Y, title=None, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 4))
     ax.scatter(X[0, :], X[1, :], c=np.ravel(Y), s=40, cmap=plt.cm.Spectral, edgecolors="k")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     if title:
         ax.set_title(title)
     return ax
