@@ -136,9 +136,34 @@ class _Bundle:
             self.claim(name, f"{module.__name__}.{name}")
             self.late[name] = "{" + ", ".join(f"{key!r}: {item.__name__}" for key, item in value.items()) + "}"
         else:
-            self.claim(name, self._constant(module, name, value))
-            self.constants[name] = self._constant(module, name, value)
+            try:
+                text = self._constant(module, name, value)
+            except BundleError:
+                if not _made_of_grader_objects(value):
+                    raise
+                self._copy_statement(module, name, user)
+                return name
+            self.claim(name, text)
+            self.constants[name] = text
         return name
+
+    def _copy_statement(self, module, name, user):
+        """Bring in a constant that is no literal (instances of bundled classes, lambdas...) by copying the
+        top-level statement of ``module`` that assigns it, after everything that statement reads."""
+        tree = ast.parse(inspect.getsource(module))
+        nodes = [node for node in tree.body if isinstance(node, ast.Assign) and len(node.targets) == 1
+                 and isinstance(node.targets[0], ast.Name) and node.targets[0].id == name]
+        if len(nodes) != 1:
+            raise BundleError(f"{module.__name__}.{name} is neither a literal nor assigned once at the top of its "
+                              "module")
+        expression = ast.get_source_segment(inspect.getsource(module), nodes[0].value)
+        self.claim(name, f"{module.__name__}.{name}")
+        if name in self.late:
+            return
+        for global_name in sorted(_global_names(f"{name} = {expression}\n")):
+            if global_name != name:
+                self.resolve(module, global_name, user)
+        self.late[name] = expression
 
     def _constant(self, module, name, value):
         if isinstance(value, re.Pattern):
@@ -155,6 +180,28 @@ class _Bundle:
         if not same:
             raise BundleError(f"{module.__name__}.{name} = {text[:60]} cannot be written as a literal")
         return text
+
+
+def _made_of_grader_objects(value):
+    """Whether ``value`` holds instances of grader classes, in containers, beside literals only: a value its
+    assignment statement, copied, makes again."""
+    if is_grader_module(getattr(type(value), "__module__", "")):
+        return True
+    if isinstance(value, (tuple, list, set, frozenset)):
+        parts = list(value)
+    elif isinstance(value, dict):
+        parts = list(value.keys()) + list(value.values())
+    else:
+        return is_grader_module(getattr(type(value), "__module__", ""))
+    return any(_made_of_grader_objects(part) for part in parts) and all(
+        _made_of_grader_objects(part) or _is_literal(part) for part in parts)
+
+
+def _is_literal(value):
+    try:
+        return ast.literal_eval(repr(value)) == value
+    except (ValueError, SyntaxError, TypeError):
+        return False
 
 
 def _global_names(source):
@@ -222,8 +269,8 @@ def bundle(roots, replacements=None, header=""):
             objects = sorted(by_file[path], key=_line)
             parts.append(f"# from {path}\n\n" + "\n\n".join(state.definitions[obj.__name__][1].rstrip("\n")
                                                              for obj in objects))
-    if state.late:
-        parts.append("\n".join(f"{name} = {state.late[name]}" for name in sorted(state.late)))
+    if state.late:  # in the order they were brought in: each after what it reads
+        parts.append("\n".join(f"{name} = {state.late[name]}" for name in state.late))
     text = "\n\n\n".join(part for part in parts if part.strip()) + "\n"
     compile(text, "bundle", "exec")
     return text

@@ -12,7 +12,7 @@ A failing output is read key by key along the computation (the cost; the gradien
 3. **Relations**: at each origin, the values that named mistakes would give, built from the student's
    inputs of the key and from what the case's arguments let us recompute: the L2 term ``lambd / m * W``,
    the cross-entropy, the cache's masks, ``keep_prob``, the seeded draws. A relation holds when the
-   student's value equals its candidate within ``RTOL`` of the values' own scale, and the candidate
+   student's value equals its candidate within ``SCALE_RTOL`` of the values' own scale, and the candidate
    stands clearly apart from the right value (``SEPARATION`` tolerances), so that a relation never holds
    by being indistinguishable from the right answer.
 4. **Conclusion**: a case keeps the relations that hold at *every* origin; several cases keep those that
@@ -57,8 +57,8 @@ PROPERTIES = (
     "mask_comparison_flipped", "mask_not_applied", "wrong_layer_mask", "no_seed", "fresh_draws",
     "wrong_distribution", "activation_derivative", "wrong_order",
 )
-RTOL = 1e-6  # of the scale of the values compared: far above rounding, far below any mistake
-ATOL = 1e-12
+SCALE_RTOL = 1e-6  # of the scale of the values compared: far above rounding, far below any mistake
+SCALE_ATOL = 1e-12
 SEPARATION = 10  # a candidate must differ from the right value by this many tolerances
 GRADIENT_KEYS = ("dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1")
 L2_CACHE_NAMES = ("Z1", "A1", "W1", "b1", "Z2", "A2", "W2", "b2", "Z3", "A3", "W3", "b3")
@@ -248,14 +248,14 @@ def _read_case(layout, outcome):
     if values is None or expected is None:
         return None
     case = Case(tuple(outcome.arguments), expected, outcome.random_draws)
-    return Reading(values, case, [key for key in layout.keys if not _agrees(values[key], expected[key])])
+    return Reading(values, case, [key for key in layout.keys if not _within_scale(values[key], expected[key])])
 
 
 def _case_findings(layout, reading):
     """``{(property, detail): (Relation, origin keys)}`` of the relations held at every origin of a case."""
     values, case = reading.values, reading.case
     rights = {key: _attempt(layout.right_value, key, values, case) for key in reading.wrong}
-    origins = [key for key in reading.wrong if not _agrees(values[key], rights[key])]
+    origins = [key for key in reading.wrong if not _within_scale(values[key], rights[key])]
     held = None
     for key in origins:
         at_key = {}
@@ -296,12 +296,12 @@ def _scale(*arrays):
     return max(float(np.max(np.abs(array), initial=0.0)) for array in arrays)
 
 
-def _agrees(actual, target):
-    """Same shape, and equal within ``RTOL`` of the target's scale (NaN never agrees)."""
+def _within_scale(actual, target):
+    """Same shape, and equal within ``SCALE_RTOL`` of the target's scale (NaN never agrees)."""
     if target is None or actual.shape != np.shape(target):
         return False
     with np.errstate(all="ignore"):
-        return bool(np.all(np.abs(actual - target) <= RTOL * _scale(target) + ATOL))
+        return bool(np.all(np.abs(actual - target) <= SCALE_RTOL * _scale(target) + SCALE_ATOL))
 
 
 def _holds(actual, candidate, right):
@@ -311,7 +311,7 @@ def _holds(actual, candidate, right):
     candidate = np.asarray(candidate, dtype=np.float64)
     if actual.shape != candidate.shape or not np.isfinite(candidate).all():
         return False
-    tolerance = RTOL * (_scale(candidate) if right is None else _scale(candidate, right)) + ATOL
+    tolerance = SCALE_RTOL * (_scale(candidate) if right is None else _scale(candidate, right)) + SCALE_ATOL
     with np.errstate(all="ignore"):
         if not np.all(np.abs(actual - candidate) <= tolerance):
             return False
@@ -325,7 +325,7 @@ def _apart(candidate, right):
     candidate = np.asarray(candidate, dtype=np.float64)
     if candidate.shape != np.shape(right):
         return True
-    tolerance = RTOL * _scale(candidate, right) + ATOL
+    tolerance = SCALE_RTOL * _scale(candidate, right) + SCALE_ATOL
     with np.errstate(all="ignore"):
         return not bool(np.max(np.abs(candidate - right), initial=0.0) <= SEPARATION * tolerance)
 
@@ -556,7 +556,7 @@ def _dropout_gradient_relations(layer, grads, case, net, keep_prob):
         drawn = _drawn_mask(grads[f"dA{layer}"], unmasked, keep_prob)
         yield (Relation("fresh_draws", "", "the gradient is masked with newly drawn random numbers: reuse the "
                         "mask D of the same layer from the cache"), _attempt(lambda: unmasked * drawn / keep_prob))
-    if _agrees(grads[f"dZ{layer}"], case.expected[f"dZ{layer}"]):
+    if _within_scale(grads[f"dZ{layer}"], case.expected[f"dZ{layer}"]):
         later = "so the returned dA lacks {0} although dZ is right: apply {0} to dA itself, before computing dZ"
         yield (Relation("wrong_order", "unmasked, dZ right", "the mask and 1 / keep_prob are applied after dA, "
                         + later.format("them")), unmasked)
@@ -579,7 +579,7 @@ def _drawn_mask(actual, unmasked, keep_prob):
     """
     if actual.shape != unmasked.shape:
         return None
-    informative = np.abs(unmasked) > RTOL * _scale(unmasked)
+    informative = np.abs(unmasked) > SCALE_RTOL * _scale(unmasked)
     with np.errstate(all="ignore"):
         mask = np.where(informative, np.round(actual * keep_prob / np.where(informative, unmasked, 1.0)), 0.0)
     if not np.isin(mask, (0.0, 1.0)).all() or mask[informative].all():

@@ -19,7 +19,9 @@ from graders.sandbox import run_submission
 
 EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
-MISTAKES_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
+# What a verdict shows of each catalogued mistake: ``{mistake id: (message, property or None)}`` (plain text,
+# which the release's public check carries; the rewrites themselves stay with the grader).
+MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property) for mistake in MISTAKES}
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ def judge_function(function_name, result, case_ids=None, defining_cell_error=Non
         if verdict is not None:
             outputs = _student_outputs(cases, case_records, result)
             return _with_diagnosis(verdict, _catalogued_mistake(cases, outputs),
-                                   _property_diagnosis(function_name, cases, case_records, outputs))
+                                   _property_diagnosis(function_name, cases, case_records, outputs)
+                                   if case_ids is None else None)
     return Verdict(function_name, True, None, f"{function_name}: all {len(cases)} checked cases passed")
 
 
@@ -198,7 +201,11 @@ def _agrees(student_output, mistake_output):
 
 
 def _property_diagnosis(function_name, cases, case_records, outputs):
-    """The diagnosis from properties (:mod:`graders.diagnosis`) on which the student's outputs agree."""
+    """The diagnosis from properties (:mod:`graders.diagnosis`) on which the student's outputs agree.
+
+    Given on full grading only, never on the public case alone: the diagnosis recomputes the right values
+    from the arguments, so its code stays with the grader and out of the release's public check, which says
+    exactly what the grader says on the public case."""
     if outputs is None:
         return None
     return diagnose_cases(function_name, [
@@ -212,10 +219,10 @@ def _with_diagnosis(verdict, mistake_id, diagnosis):
     When both exist and name different properties, the catalogued mistake alone is kept: it reproduces
     every output, while a property is shown only when nothing contradicts it.
     """
-    mistake = MISTAKES_BY_ID.get(mistake_id)
-    if diagnosis is not None and mistake is not None and mistake.property != diagnosis.property:
+    message, mistake_property = MISTAKE_TEXTS.get(mistake_id, (None, None))
+    if diagnosis is not None and message is not None and mistake_property != diagnosis.property:
         diagnosis = None
-    likely = [text for text in (mistake and mistake.message, diagnosis and diagnosis.message) if text]
+    likely = [text for text in (message, diagnosis and diagnosis.message) if text]
     if not likely:
         return verdict
     return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",

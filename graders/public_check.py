@@ -59,6 +59,7 @@ _worker = _import_worker()
 call_case, describe_error, record_output = _worker.call_case, _worker.describe_error, _worker.record_output
 run_with_time_limit, strip_magics, without_data = (_worker.run_with_time_limit, _worker.strip_magics,
                                                    _worker.without_data)
+CELL_SOURCES = _worker.CELL_SOURCES  # what describe_error quotes of a cell
 
 
 def check_function(function_name, function):
@@ -150,7 +151,7 @@ def verdict_line(verdict):
 
 
 def definition_cells(notebook):
-    """``[(label, source)]`` of the code cells the autograder runs: all but model runs and tests."""
+    """``[(label, index, source)]`` of the code cells the autograder runs: all but model runs and tests."""
     cells = []
     for index, cell in enumerate(notebook.get("cells", [])):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -161,7 +162,7 @@ def definition_cells(notebook):
         if name.startswith(NON_DEFINITION_PREFIXES):
             continue
         source = cell.get("source", "")
-        cells.append((name or f"cell {index}", source if isinstance(source, str) else "".join(source)))
+        cells.append((name or f"cell {index}", index, source if isinstance(source, str) else "".join(source)))
     return cells
 
 
@@ -192,9 +193,11 @@ def notebook_verdicts(path):
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace = {"__name__": "__main__"}
     cell_errors = []
-    for label, source in definition_cells(notebook):
-        def run(source=source, label=label):
-            exec(compile(strip_magics(source), label, "exec"), namespace)
+    for label, index, source in definition_cells(notebook):
+        CELL_SOURCES[str(index)] = strip_magics(source)
+
+        def run(source=source, index=index):  # compiled as the grader compiles it, so errors name their line
+            exec(compile(strip_magics(source), f"cell {index}", "exec"), namespace)
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -249,3 +252,8 @@ def public_numerical_gradients(X, Y, cache, lambd):
     """In the release, ``numerical_gradients``: those of the public case, the only one the release judges."""
     arrays, meta = load_npz(public_case_path())
     return unflatten(arrays, meta["numerical_gradients"])
+
+
+def no_property_diagnosis(function_name, cases, case_records, outputs):
+    """What the public check has in place of the diagnosis from properties, which only full grading gives."""
+    return None

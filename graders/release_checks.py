@@ -36,6 +36,7 @@ REPLACEMENTS = {
     ("graders.public_check", "expected_cases"): public_check.public_expected_cases,
     ("graders.grading", "expected_cases"): public_check.public_expected_cases,
     ("graders.gradient_check", "numerical_gradients"): public_check.public_numerical_gradients,
+    ("graders.grading", "_property_diagnosis"): public_check.no_property_diagnosis,
 }
 HEADER = '''\
 """The autograder's checks and wording on the public case, to check a notebook with the release alone.

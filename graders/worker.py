@@ -12,7 +12,9 @@ trusted grader, which validates everything sent here as untrusted input.
 import copy
 import difflib
 import json
+import linecache
 import os
+import re
 import resource
 import signal
 import sys
@@ -121,12 +123,25 @@ def describe_error(error):
     return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
 
 
+# Files a Jupyter kernel (ipykernel) compiles a notebook's cells under.
+KERNEL_CELL_FILE = re.compile(r".*/ipykernel_\d+/\d+\.py|<ipython-input-\d+-[0-9a-f]+>")
+
+
+def is_cell_file(filename):
+    """Whether code compiled as ``filename`` is a notebook cell's: the worker's ``cell N``, or a kernel's."""
+    return isinstance(filename, str) and (filename.startswith("cell ") or KERNEL_CELL_FILE.fullmatch(filename)
+                                          is not None)
+
+
 def _code_line(filename, line):
     """The stripped source of ``line`` (1-based) of the cell compiled as ``filename``, or ''."""
-    if not isinstance(filename, str) or not filename.startswith("cell ") or not isinstance(line, int):
+    if not is_cell_file(filename) or not isinstance(line, int):
         return ""
-    lines = CELL_SOURCES.get(filename[len("cell "):], "").splitlines()
-    code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    if filename.startswith("cell "):
+        lines = CELL_SOURCES.get(filename[len("cell "):], "").splitlines()
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    else:
+        code = linecache.getline(filename, line).strip()
     return code if len(code) <= MAX_CODE_SHOWN else code[:MAX_CODE_SHOWN - 3] + "..."
 
 
@@ -139,7 +154,7 @@ def _student_frame(traceback_):
     """The innermost frame of the traceback that runs a notebook cell's code, or None."""
     found = None
     while traceback_ is not None:
-        if traceback_.tb_frame.f_code.co_filename.startswith("cell "):
+        if is_cell_file(traceback_.tb_frame.f_code.co_filename):
             found = traceback_
         traceback_ = traceback_.tb_next
     return found
@@ -221,6 +236,7 @@ def without_data(namespace):
             fresh[name].__kwdefaults__ = value.__kwdefaults__
         elif isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType)) or callable(value):
             fresh[name] = value
+    NOTEBOOK_DATA_NAMES.update(name for name in namespace if name not in fresh)  # for describe_error's hints
     return fresh
 
 
@@ -277,7 +293,6 @@ def record_output(output, prefix, budget):
 def grade_functions(job, namespace, arguments_arrays, channel):
     """Call every graded function on every case; return the records and the output arrays."""
     fresh = without_data(namespace)
-    NOTEBOOK_DATA_NAMES.update(name for name in namespace if name not in fresh)
     records, arrays = {}, {}
     budget = [RESULTS_BUDGET_BYTES, SPECS_BUDGET_BYTES]
     for function_name, cases in job["cases"].items():

@@ -118,13 +118,14 @@ def test_release_only_check_words_every_verdict_as_the_autograder(checked):
 
 
 def test_the_autograder_gives_the_same_verdict_with_its_hidden_cases(checked):
-    """A function failing on the public case fails there in a full grading too: same check, same message."""
+    """A function failing on the public case fails there in a full grading too: same check, same message (which
+    full grading may follow with the diagnosis from properties, given on full grading only)."""
     _, node, public_only, _, _ = checked
     full, _ = grade_notebook(node)
     for function in GRADED_FUNCTIONS:
         if not public_only[function].passed:
-            assert (full[function].check, full[function].message) == \
-                (public_only[function].check, public_only[function].message), function
+            assert full[function].check == public_only[function].check, function
+            assert full[function].message.startswith(public_only[function].message), function
 
 
 def test_the_command_line_prints_what_make_validate_prints(checked):

@@ -11,10 +11,13 @@ The public case is read from ``public_case.npz``; hidden cases are checked only 
 from dataclasses import dataclass
 import contextlib
 import copy
+import difflib
 import json
+import linecache
 import numbers
 import numpy as np
 import os
+import re
 import signal
 import sys
 import threading
@@ -23,6 +26,8 @@ import warnings
 
 
 ATOL = 1e-10
+CALL_SEED = 0
+CELL_SOURCES = {}
 DROPOUT_CACHE_NAMES = ('Z1', 'D1', 'A1', 'W1', 'b1', 'Z2', 'D2', 'A2', 'W2', 'b2', 'Z3', 'A3', 'W3', 'b3')
 GRADED_FUNCTIONS = ('compute_cost_with_regularization',
  'backward_propagation_with_regularization',
@@ -30,55 +35,81 @@ GRADED_FUNCTIONS = ('compute_cost_with_regularization',
  'backward_propagation_with_dropout')
 GRADIENT_CHECK_TOLERANCE = 1e-06
 GRADIENT_KEYS = ('dZ3', 'dW3', 'db3', 'dA2', 'dZ2', 'dW2', 'db2', 'dA1', 'dZ1', 'dW1', 'db1')
+KERNEL_CELL_FILE = re.compile('.*/ipykernel_\\d+/\\d+\\.py|<ipython-input-\\d+-[0-9a-f]+>', 32)
+MAX_CODE_SHOWN = 100
 MAX_NAME_CHARS = 300
 MAX_OUTPUT_BYTES = 4194304
 MAX_OUTPUT_NODES = 200
 MAX_SPEC_DEPTH = 16
 MAX_TEXT_CHARS = 1000
-MISTAKE_MESSAGES = {'cost_lambda_over_m': 'the penalty uses lambd / m instead of lambd / (2 * m)',
- 'cost_missing_one_over_m': 'the penalty is missing the 1/m factor (lambd / 2 instead of lambd / (2 * m))',
- 'cost_includes_biases': 'the penalty also sums the squared biases b1, b2, b3; only the weights are '
-                         'penalised',
- 'cost_missing_W3': 'the penalty leaves out W3; it must sum over W1, W2 and W3',
- 'cost_missing_W1': 'the penalty leaves out W1; it must sum over W1, W2 and W3',
- 'cost_wrong_sign': 'the penalty is subtracted from the cross-entropy instead of added',
- 'cost_no_penalty': 'the result is the plain cross-entropy: the L2 penalty is missing',
- 'cost_weights_not_squared': 'the penalty sums the weights (or their absolute values) instead of their '
-                             'squares',
- 'cost_norm_not_squared': 'the penalty uses the norm of each weight matrix, not its square '
-                          '(np.linalg.norm(W) must be squared)',
- 'cost_penalty_only': 'the result is the L2 penalty alone: add the cross-entropy from compute_cost(A3, Y)',
- 'l2grad_lambda_over_2m': 'the weight gradients add lambd / (2 * m) * W; the derivative of the penalty is '
-                          'lambd / m * W',
- 'l2grad_missing_one_over_m': 'the weight gradients add lambd * W; the 1/m factor is missing',
- 'l2grad_wrong_sign': 'the weight gradients subtract lambd / m * W instead of adding it',
- 'l2grad_no_term': 'the gradients are those of the unregularized network: add lambd / m * W to dW1, dW2 and '
-                   'dW3',
- 'l2grad_missing_dW1': 'dW1 lacks the regularization term lambd / m * W1',
- 'l2grad_missing_dW3': 'dW3 lacks the regularization term lambd / m * W3',
- 'l2grad_added_to_db': 'the regularization term is also added to the bias gradients; db must stay unchanged',
- 'l2grad_squared_weights': 'the weight gradients add lambd / m * W**2; the derivative of W**2 / 2 is W',
- 'dropout_no_scaling': 'the kept activations are not divided by keep_prob (inverted dropout scales them by 1 '
-                       '/ keep_prob)',
- 'dropout_divide_by_drop_prob': 'the activations are divided by 1 - keep_prob; divide by keep_prob',
- 'dropout_multiply_by_keep_prob': 'the activations are multiplied by keep_prob; divide by it',
- 'dropout_mask_greater': 'the masks keep a unit when the random number is above keep_prob; keep it when it '
-                         'is below (rand < keep_prob)',
- 'dropout_randn': 'the masks are drawn with np.random.randn (normal); use np.random.rand (uniform on [0, 1))',
- 'dropout_masks_swapped_order': 'the masks are drawn in the wrong order: draw D1 first, then D2',
- 'dropout_on_input': 'dropout is also applied to the input X; only the hidden layers A1 and A2 are dropped',
- 'dropout_on_output': 'dropout is also applied to the output A3; the output layer must be left untouched',
- 'dropout_only_first_layer': 'dropout is applied to A1 only; A2 must be dropped too',
- 'dropout_backward_no_scaling': 'dA1 and dA2 are masked but not divided by keep_prob',
- 'dropout_backward_divide_by_drop_prob': 'dA1 and dA2 are divided by 1 - keep_prob; divide by keep_prob',
- 'dropout_backward_no_mask': 'the masks D1 and D2 from the cache are not applied to dA1 and dA2',
- 'dropout_backward_new_masks': 'new masks are drawn in the backward pass; reuse D1 and D2 from the cache',
- 'dropout_backward_swapped_masks': 'each mask is applied to the wrong layer: D2 goes with dA2 and D1 with '
-                                   'dA1',
- 'dropout_backward_only_dA2': 'only dA2 is masked and scaled; dA1 needs D1 and keep_prob too',
- 'dropout_backward_masked_dZ': 'the mask and scaling are applied after dZ is computed; apply them to dA2 and '
-                               'dA1 themselves'}
+MISTAKE_TEXTS = {'cost_lambda_over_m': ('the penalty uses lambd / m instead of lambd / (2 * m)', 'penalty_factor'),
+ 'cost_missing_one_over_m': ('the penalty is missing the 1/m factor (lambd / 2 instead of lambd / (2 * m))',
+                             'penalty_factor'),
+ 'cost_includes_biases': ('the penalty also sums the squared biases b1, b2, b3; only the weights are '
+                          'penalised',
+                          'penalty_on_bias'),
+ 'cost_missing_W3': ('the penalty leaves out W3; it must sum over W1, W2 and W3', 'penalty_missing_layer'),
+ 'cost_missing_W1': ('the penalty leaves out W1; it must sum over W1, W2 and W3', 'penalty_missing_layer'),
+ 'cost_wrong_sign': ('the penalty is subtracted from the cross-entropy instead of added', 'penalty_sign'),
+ 'cost_no_penalty': ('the result is the plain cross-entropy: the L2 penalty is missing', 'penalty_missing'),
+ 'cost_weights_not_squared': ('the penalty sums the weights (or their absolute values) instead of their '
+                              'squares',
+                              None),
+ 'cost_norm_not_squared': ('the penalty uses the norm of each weight matrix, not its square '
+                           '(np.linalg.norm(W) must be squared)',
+                           None),
+ 'cost_penalty_only': ('the result is the L2 penalty alone: add the cross-entropy from compute_cost(A3, Y)',
+                       'cross_entropy_wrong'),
+ 'l2grad_lambda_over_2m': ('the weight gradients add lambd / (2 * m) * W; the derivative of the penalty is '
+                           'lambd / m * W',
+                           'penalty_factor'),
+ 'l2grad_missing_one_over_m': ('the weight gradients add lambd * W; the 1/m factor is missing',
+                               'penalty_factor'),
+ 'l2grad_wrong_sign': ('the weight gradients subtract lambd / m * W instead of adding it', 'penalty_sign'),
+ 'l2grad_no_term': ('the gradients are those of the unregularized network: add lambd / m * W to dW1, dW2 and '
+                    'dW3',
+                    'penalty_missing'),
+ 'l2grad_missing_dW1': ('dW1 lacks the regularization term lambd / m * W1', 'penalty_missing'),
+ 'l2grad_missing_dW3': ('dW3 lacks the regularization term lambd / m * W3', 'penalty_missing'),
+ 'l2grad_added_to_db': ('the regularization term is also added to the bias gradients; db must stay unchanged',
+                        'penalty_on_bias'),
+ 'l2grad_squared_weights': ('the weight gradients add lambd / m * W**2; the derivative of W**2 / 2 is W',
+                            'penalty_wrong_weights'),
+ 'dropout_no_scaling': ('the kept activations are not divided by keep_prob (inverted dropout scales them by '
+                        '1 / keep_prob)',
+                        'scaling_missing'),
+ 'dropout_divide_by_drop_prob': ('the activations are divided by 1 - keep_prob; divide by keep_prob', None),
+ 'dropout_multiply_by_keep_prob': ('the activations are multiplied by keep_prob; divide by it',
+                                   'scaling_inverted'),
+ 'dropout_mask_greater': ('the masks keep a unit when the random number is above keep_prob; keep it when it '
+                          'is below (rand < keep_prob)',
+                          'mask_comparison_flipped'),
+ 'dropout_randn': ('the masks are drawn with np.random.randn (normal); use np.random.rand (uniform on [0, '
+                   '1))',
+                   'wrong_distribution'),
+ 'dropout_masks_swapped_order': ('the masks are drawn in the wrong order: draw D1 first, then D2', None),
+ 'dropout_on_input': ('dropout is also applied to the input X; only the hidden layers A1 and A2 are dropped',
+                      None),
+ 'dropout_on_output': ('dropout is also applied to the output A3; the output layer must be left untouched',
+                       None),
+ 'dropout_only_first_layer': ('dropout is applied to A1 only; A2 must be dropped too', 'mask_not_applied'),
+ 'dropout_backward_no_scaling': ('dA1 and dA2 are masked but not divided by keep_prob', 'scaling_missing'),
+ 'dropout_backward_divide_by_drop_prob': ('dA1 and dA2 are divided by 1 - keep_prob; divide by keep_prob',
+                                          None),
+ 'dropout_backward_no_mask': ('the masks D1 and D2 from the cache are not applied to dA1 and dA2',
+                              'mask_not_applied'),
+ 'dropout_backward_new_masks': ('new masks are drawn in the backward pass; reuse D1 and D2 from the cache',
+                                'fresh_draws'),
+ 'dropout_backward_swapped_masks': ('each mask is applied to the wrong layer: D2 goes with dA2 and D1 with '
+                                    'dA1',
+                                    'wrong_layer_mask'),
+ 'dropout_backward_only_dA2': ('only dA2 is masked and scaled; dA1 needs D1 and keep_prob too',
+                               'mask_not_applied'),
+ 'dropout_backward_masked_dZ': ('the mask and scaling are applied after dZ is computed; apply them to dA2 '
+                                'and dA1 themselves',
+                                'wrong_order')}
 NON_DEFINITION_PREFIXES = ('run_', 'public_test_', 'test_')
+NOTEBOOK_DATA_NAMES = set()
 NOT_SHOWN = 'the numbers of a hidden case are not shown'
 OUTPUT_BUDGET = (33554432, 8388608)
 PUBLIC_CASE = 'public'
@@ -123,6 +154,8 @@ class Verdict:
         One line for the student.
     diagnosis : str or None
         Id of the catalogued mistake recognised, if any.
+    property : str or None
+        The property the diagnosis from properties names (see :mod:`graders.diagnosis`), if any.
     """
 
     function: str
@@ -130,6 +163,7 @@ class Verdict:
     check: str | None
     message: str
     diagnosis: str | None = None
+    property: str | None = None
 
 
 # from graders/plain.py
@@ -330,17 +364,22 @@ def _compare_values(name, actual, expected, detail):
         if expected.shape == ():
             raise Failed("values", f"{name}: the value is wrong ({NOT_SHOWN})")
         raise Failed("values", f"{name} (shape {expected.shape}): some values are wrong ({NOT_SHOWN})")
-    error = np.abs(actual - expected)
-    where = np.unravel_index(int(np.argmax(error)), error.shape) if error.shape else ()
-    relative = float(np.max(error / np.maximum(np.abs(expected), 1e-300)))
-    raise Failed("values", f"{name}: {int(bad.sum())} of {bad.size} values are wrong; largest absolute "
-                 f"error {float(error.max()):.3g} at index {tuple(int(i) for i in where)}, "
-                 f"largest relative error {relative:.3g}")
+    raise Failed("values", _public_difference(name, actual, expected, bad))
+
+def _public_difference(name, actual, expected, bad):
+    """Where the public case's values differ, in words that fit the value: a scalar's two values, or how many
+    entries of an array differ and the entry that differs most, with both values."""
+    if expected.shape == ():
+        return f"{name} is {float(actual):.8g}, expected {float(expected):.8g}"
+    error = np.where(bad, np.abs(actual - expected), -1.0)
+    where = np.unravel_index(int(np.argmax(error)), error.shape)
+    index = ", ".join(str(int(i)) for i in where)
+    return (f"{name}: {int(bad.sum())} of {bad.size} entries are wrong; the one that differs most, {name}[{index}], "
+            f"is {float(actual[where]):.8g} instead of {float(expected[where]):.8g}")
 
 def _mismatch(actual, expected):
     """Element-wise: where ``actual`` (same shape as ``expected``) is outside the tolerance, NaN included."""
-    with np.errstate(invalid="ignore"):
-        return ~(np.abs(actual - expected) <= ATOL + RTOL * np.abs(expected))
+    return ~np.isclose(actual, expected, rtol=RTOL, atol=ATOL)
 
 def _describe(value):
     if isinstance(value, Opaque):
@@ -365,20 +404,25 @@ def relative_difference(actual, numerical):
 def _cases(function_name, case_ids):
     return [case for case in expected_cases(function_name) if case_ids is None or case[0] in case_ids]
 
-def judge_function(function_name, result, case_ids=None):
-    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all)."""
+def judge_function(function_name, result, case_ids=None, defining_cell_error=None):
+    """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all).
+
+    ``defining_cell_error`` is the error of the release cell that defines the function, if it failed to run.
+    """
     if function_name in result.crashed_functions:
         return _fail(function_name, "runs", f"{function_name}: {result.crashed_functions[function_name]}")
     record = result.functions.get(function_name)
     if not isinstance(record, dict) or not record.get("defined"):
-        return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
-                     "and the function's name unchanged")
+        return _undefined_verdict(function_name, defining_cell_error)
     case_records = record.get("cases", {}) if isinstance(record.get("cases"), dict) else {}
     cases = _cases(function_name, case_ids)
     for case_id, arguments, expected, _ in cases:
         verdict = _judge_case(function_name, case_id, case_records.get(case_id), result, arguments, expected)
         if verdict is not None:
-            return _with_diagnosis(verdict, _diagnose(cases, case_records, result))
+            outputs = _student_outputs(cases, case_records, result)
+            return _with_diagnosis(verdict, _catalogued_mistake(cases, outputs),
+                                   _property_diagnosis(function_name, cases, case_records, outputs)
+                                   if case_ids is None else None)
     return Verdict(function_name, True, None, f"{function_name}: all {len(cases)} checked cases passed")
 
 def _student_output(record, result):
@@ -407,21 +451,26 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
         return None
     return Verdict(function_name, False, failure.check, f"{where}, check '{failure.check}': {failure.message}")
 
-def _diagnose(cases, case_records, result):
+def _student_outputs(cases, case_records, result):
+    """``{case_id: output}`` of the student, None for a call that raised; None when a record is unreadable."""
+    outputs = {}
+    for case_id, _, _, _ in cases:
+        record = case_records.get(case_id)
+        try:
+            outputs[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
+        except (ValueError, AttributeError):
+            return None
+    return outputs
+
+def _catalogued_mistake(cases, outputs):
     """The catalogued mistake whose outcomes agree with the student's on every case, if any.
 
     A case agrees when both raised, or both returned the same output; at least one must be an output.
     """
-    outcomes = {}
-    for case_id, _, _, _ in cases:
-        record = case_records.get(case_id)
-        try:
-            outcomes[case_id] = _student_output(record, result) if record.get("status") == "ok" else None
-        except (ValueError, AttributeError):
-            return None
+    if outputs is None or not any(output is not None for output in outputs.values()):
+        return None
     for mistake_id in cases[0][3]:
-        agreed = [_agrees(outcomes[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases]
-        if all(agreed) and any(outcomes[case_id] is not None for case_id in outcomes):
+        if all(_agrees(outputs[case_id], mistakes[mistake_id]) for case_id, _, _, mistakes in cases):
             return mistake_id
     return None
 
@@ -430,11 +479,20 @@ def _agrees(student_output, mistake_output):
         return student_output is None and mistake_output is None
     return same_output(student_output, mistake_output)
 
-def _with_diagnosis(verdict, diagnosis):
-    if diagnosis is None:
+def _with_diagnosis(verdict, mistake_id, diagnosis):
+    """The verdict with its likely mistake: the catalogued one's message, then the diagnosis from properties.
+
+    When both exist and name different properties, the catalogued mistake alone is kept: it reproduces
+    every output, while a property is shown only when nothing contradicts it.
+    """
+    message, mistake_property = MISTAKE_TEXTS.get(mistake_id, (None, None))
+    if diagnosis is not None and message is not None and mistake_property != diagnosis.property:
+        diagnosis = None
+    likely = [text for text in (message, diagnosis and diagnosis.message) if text]
+    if not likely:
         return verdict
-    return Verdict(verdict.function, False, verdict.check,
-                   f"{verdict.message}. Likely mistake: {MISTAKE_MESSAGES[diagnosis]}", diagnosis)
+    return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",
+                   mistake_id, diagnosis and diagnosis.property)
 
 def _random_draw_failure(function_name, random_draws):
     pass
@@ -447,18 +505,31 @@ def _random_draw_failure(function_name, random_draws):
     return None
 
 def _error_verdict(function_name, where, error):
+    """The verdict of a call that raised ``error`` (the worker's one-line description)."""
+    error = error.replace(f"(in {function_name}, ", "(")  # the verdict names the function already
     if error.startswith("NotImplementedError"):
         return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
                      "'raise NotImplementedError()' with your code")
-    if error.startswith("NameError"):
+    if error.startswith("NameError") and "is a variable of the notebook" in error:
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
+    if error.startswith("NameError"):
+        return _fail(function_name, "names defined", f"{where}: {error}. Check the spelling of the name, or "
+                     "define it before it is used")
     if error.startswith("did not finish"):
         return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
     if error.startswith("TypeError") and "argument" in error:
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")
     return _fail(function_name, "runs", f"{where}: raised {error}")
+
+def _undefined_verdict(function_name, cell_error):
+    """The verdict of a function the notebook did not define, saying why when its own cell failed to run."""
+    if cell_error is not None:
+        return _fail(function_name, "exists", f"{function_name} is not defined because its cell failed to run: "
+                     f"{cell_error}")
+    return _fail(function_name, "exists", f"{function_name} is not defined: keep the cell that defines it "
+                 "and the function's name unchanged")
 
 def _fail(function_name, check, message):
     return Verdict(function_name, False, check, message)
@@ -685,7 +756,7 @@ def verdict_line(verdict):
         "" if verdict.passed else f": {verdict.message}")
 
 def definition_cells(notebook):
-    """``[(label, source)]`` of the code cells the autograder runs: all but model runs and tests."""
+    """``[(label, index, source)]`` of the code cells the autograder runs: all but model runs and tests."""
     cells = []
     for index, cell in enumerate(notebook.get("cells", [])):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -696,7 +767,7 @@ def definition_cells(notebook):
         if name.startswith(NON_DEFINITION_PREFIXES):
             continue
         source = cell.get("source", "")
-        cells.append((name or f"cell {index}", source if isinstance(source, str) else "".join(source)))
+        cells.append((name or f"cell {index}", index, source if isinstance(source, str) else "".join(source)))
     return cells
 
 def notebook_verdicts(path):
@@ -726,9 +797,11 @@ def notebook_verdicts(path):
     os.environ.setdefault("MPLBACKEND", "Agg")
     namespace = {"__name__": "__main__"}
     cell_errors = []
-    for label, source in definition_cells(notebook):
-        def run(source=source, label=label):
-            exec(compile(strip_magics(source), label, "exec"), namespace)
+    for label, index, source in definition_cells(notebook):
+        CELL_SOURCES[str(index)] = strip_magics(source)
+
+        def run(source=source, index=index):  # compiled as the grader compiles it, so errors name their line
+            exec(compile(strip_magics(source), f"cell {index}", "exec"), namespace)
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -779,6 +852,10 @@ def public_numerical_gradients(X, Y, cache, lambd):
     arrays, meta = load_npz(public_case_path())
     return unflatten(arrays, meta["numerical_gradients"])
 
+def no_property_diagnosis(function_name, cases, case_records, outputs):
+    """What the public check has in place of the diagnosis from properties, which only full grading gives."""
+    return None
+
 
 # from graders/worker.py
 
@@ -800,21 +877,82 @@ def run_with_time_limit(action, seconds):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 def describe_error(error):
-    """``Type: message`` on one line, shortened."""
+    """``Type: message`` on one line, shortened, with where it happened in the student's own code.
+
+    A SyntaxError names its line; a runtime error the innermost line of a notebook cell it passed through
+    (the student's own function, never the helpers' or numpy's frames); a NameError says whether the name
+    is a variable of the notebook (which graded functions do not see) or is close to a name that exists.
+    """
     try:
-        message = " ".join(str(error).split())
+        if isinstance(error, SyntaxError):
+            message, where = error.msg or "invalid syntax", _syntax_line(error)
+        else:
+            message, where = " ".join(str(error).split()), _student_line(error.__traceback__)
+        hint = _name_hint(error) if isinstance(error, NameError) else ""
     except BaseException:  # a student's exception may fail to describe itself, in any way
-        message = "(the message could not be shown)"
+        message, where, hint = "(the message could not be shown)", "", ""
     if len(message) > 300:
         message = message[:300] + "..."
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    text = (f"{type(error).__name__}: {message}" if message else type(error).__name__) + hint + where
     return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
 
+def is_cell_file(filename):
+    """Whether code compiled as ``filename`` is a notebook cell's: the worker's ``cell N``, or a kernel's."""
+    return isinstance(filename, str) and (filename.startswith("cell ") or KERNEL_CELL_FILE.fullmatch(filename)
+                                          is not None)
+
+def _code_line(filename, line):
+    """The stripped source of ``line`` (1-based) of the cell compiled as ``filename``, or ''."""
+    if not is_cell_file(filename) or not isinstance(line, int):
+        return ""
+    if filename.startswith("cell "):
+        lines = CELL_SOURCES.get(filename[len("cell "):], "").splitlines()
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    else:
+        code = linecache.getline(filename, line).strip()
+    return code if len(code) <= MAX_CODE_SHOWN else code[:MAX_CODE_SHOWN - 3] + "..."
+
+def _syntax_line(error):
+    code = _code_line(error.filename, error.lineno)
+    return f" at line {error.lineno}" + (f": {code}" if code else "") if isinstance(error.lineno, int) else ""
+
+def _student_frame(traceback_):
+    """The innermost frame of the traceback that runs a notebook cell's code, or None."""
+    found = None
+    while traceback_ is not None:
+        if is_cell_file(traceback_.tb_frame.f_code.co_filename):
+            found = traceback_
+        traceback_ = traceback_.tb_next
+    return found
+
+def _student_line(traceback_):
+    frame = _student_frame(traceback_)
+    if frame is None:
+        return ""
+    code = frame.tb_frame.f_code
+    owner = "" if code.co_name == "<module>" else f"in {code.co_name}, "
+    shown = _code_line(code.co_filename, frame.tb_lineno)
+    return f" ({owner}line {frame.tb_lineno} of its cell" + (f": {shown})" if shown else ")")
+
+def _name_hint(error):
+    """What a missing name is: a variable of the notebook, or a likely typo of an existing name."""
+    name = getattr(error, "name", None)
+    if not isinstance(name, str):
+        return ""
+    if name in NOTEBOOK_DATA_NAMES:
+        return f" ('{name}' is a variable of the notebook, which a graded function does not see)"
+    frame = _student_frame(error.__traceback__)
+    known = set(dir(__builtins__) if not isinstance(__builtins__, dict) else __builtins__)
+    if frame is not None:
+        known |= set(frame.tb_frame.f_code.co_varnames) | set(frame.tb_frame.f_globals)
+    close = difflib.get_close_matches(name, sorted(known - {name}), n=1, cutoff=0.8)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
 def strip_magics(source):
-    """Drop IPython magic and shell lines; a cell magic drops the whole cell."""
+    """Blank IPython magic and shell lines (line numbers stay those of the cell); a cell magic blanks the cell."""
     if source.lstrip().startswith("%%"):
         return ""
-    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 def without_data(namespace):
     """A copy of the notebook namespace with its functions, classes and modules only.
@@ -830,6 +968,7 @@ def without_data(namespace):
             fresh[name].__kwdefaults__ = value.__kwdefaults__
         elif isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType)) or callable(value):
             fresh[name] = value
+    NOTEBOOK_DATA_NAMES.update(name for name in namespace if name not in fresh)  # for describe_error's hints
     return fresh
 
 def random_state_fingerprint():
@@ -839,7 +978,7 @@ def random_state_fingerprint():
 def call_case(function, arguments, seconds):
     """Call ``function`` on a deep copy of ``arguments``; return ``(record, output)``."""
     call_arguments = copy.deepcopy(arguments)
-    np.random.seed(0)
+    np.random.seed(CALL_SEED)
     before = random_state_fingerprint()
     outcome = {}
 
@@ -879,6 +1018,7 @@ def record_output(output, prefix, budget):
     return spec, {key: np.array(value, copy=True) for key, value in output_arrays.items()}
 
 
-JUDGES = {'compute_cost_with_regularization': _judge_cost, 'backward_propagation_with_regularization': _judge_l2_gradients, 'forward_propagation_with_dropout': _judge_dropout_forward, 'backward_propagation_with_dropout': _judge_dropout_backward}
 expected_cases = public_expected_cases
 numerical_gradients = public_numerical_gradients
+JUDGES = {'compute_cost_with_regularization': _judge_cost, 'backward_propagation_with_regularization': _judge_l2_gradients, 'forward_propagation_with_dropout': _judge_dropout_forward, 'backward_propagation_with_dropout': _judge_dropout_backward}
+_property_diagnosis = no_property_diagnosis
