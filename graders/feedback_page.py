@@ -70,15 +70,17 @@ def mathjax_files(root=None):
 def verdict_parts(verdict):
     """``(likely mistake or None, what the checks found)`` of a verdict's metadata.
 
-    The grader appends the diagnosed mistake to the message (``"... . Likely mistake: ..."``); the summary
-    shows it first and the rest after it.
+    The grader appends the likely mistake to the message (``"... . Likely mistake: <the catalogued mistake>.
+    <the diagnosis from properties>"``); the summary shows it first and the rest after it. Only a verdict
+    that carries a diagnosis is split, at the last marker (a student's own error text comes before it).
     """
     message = verdict.get("message") or ""
-    mistake = MISTAKE_MESSAGES.get(verdict.get("diagnosis"))
-    if mistake is None:
+    if not (verdict.get("diagnosis") or verdict.get("property")):
         return None, message
-    suffix = LIKELY_MISTAKE + mistake
-    return mistake, message[:-len(suffix)] if message.endswith(suffix) else message
+    if LIKELY_MISTAKE not in message:  # a message changed by hand: the catalogue still names the mistake
+        return MISTAKE_MESSAGES.get(verdict.get("diagnosis")), message
+    head, likely = message.rsplit(LIKELY_MISTAKE, 1)
+    return likely, head
 
 
 def _summary(resources):

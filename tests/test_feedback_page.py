@@ -106,7 +106,7 @@ def test_the_summary_is_the_first_thing_on_the_page(graded):
 ])
 def test_a_failed_function_shows_its_likely_mistake_first(graded, function, mistake):
     verdict = {name: paragraphs for name, _, paragraphs in _rows(_soup(graded, "mistaken"))}[function]
-    assert verdict[0] == "Likely mistake: " + feedback_page.MISTAKE_MESSAGES[mistake]
+    assert verdict[0].startswith("Likely mistake: " + feedback_page.MISTAKE_MESSAGES[mistake])
     assert len(verdict) == 2 and "check" in verdict[1] and "Likely mistake" not in verdict[1]
 
 
@@ -120,8 +120,8 @@ def test_cells_that_failed_are_listed_with_their_error_and_shown_on_the_cell(gra
     listed = {item.code.get_text(): item.select_one(".cell-error").get_text()
               for item in soup.select(".feedback-summary .failed-cells li")}
     assert listed["backward_propagation_with_regularization"].startswith("SyntaxError: ")
-    assert listed[f'raise ValueError("<i>not markup</i> {LONG_WORD}")'[:57] + "..."] == \
-        f"ValueError: <i>not markup</i> {LONG_WORD}"
+    assert listed[f'raise ValueError("<i>not markup</i> {LONG_WORD}")'[:57] + "..."].startswith(
+        f"ValueError: <i>not markup</i> {LONG_WORD} (line 1 of its cell: raise ValueError(")
     assert soup.select_one(".feedback-summary i") is None  # the message is text, not markup
     for item in soup.select(".feedback-summary .failed-cells li"):
         anchor = soup.find("a", id=item.a["href"][1:])
