@@ -34,10 +34,9 @@ import subprocess
 import sys
 import time
 
-from graders.batch import prefetch
+from graders.errors import SandboxUnavailable
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
-from graders.sandbox import SandboxUnavailable, self_test
 from graders.student_ids import id_problem, parse_part, shown
 
 NBGRADER_LOG = "nbgrader-autograde.log"
@@ -63,7 +62,7 @@ def record(intake_dir, root, log_path):
     autograded = os.path.join(root, "autograded")
     failed = {student: f"nbgrader could not record it (see {os.path.relpath(log_path, root)})"
               for student, digest in expected.items()
-              if read_record_marker(os.path.join(autograded, student, ASSIGNMENT)) != digest}
+              if read_record_marker(os.path.join(autograded, student, ASSIGNMENT))[0] != digest}
     if result.returncode != 0 and not failed:
         failed["(nbgrader)"] = f"nbgrader autograde exited with status {result.returncode} (see {log_path})"
     return failed
@@ -78,22 +77,56 @@ def _intake_digests(intake_dir):
     return digests
 
 
-def write_reports(out_dir, root):
+REPORTS_STAMP = ".complete"
+
+
+def write_reports(out_dir, root, recorded_now=True):
     """Write the reports, one run at a time; return None or a one-line reason they could not be written.
 
     Each run writes them after its own records are committed, under a lock, from the gradebook as it is then:
-    whichever run writes last reads every record of the runs before it.
+    whichever run writes last reads every record of the runs before it. A run that recorded nothing leaves
+    reports alone that were completed for the same records (their stamp, written last, says which);
+    ``make reports`` rebuilds them whenever asked, e.g. after grades were changed in formgrader.
     """
-    from graders.reports import write_reports as write
-
     os.makedirs(out_dir, exist_ok=True)
+    stamp_path = os.path.join(out_dir, REPORTS_STAMP)
     try:
         with _locked(os.path.join(out_dir, ".lock"), fcntl.LOCK_EX):
+            stamp = _records_stamp(root)
+            if not recorded_now and _read_text(stamp_path) == stamp:
+                print(f"the reports in {os.path.relpath(out_dir, root)} are up to date")
+                return None
+            from graders.reports import write_reports as write  # matplotlib: loaded only to write them
+
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(stamp_path)
             records = write(out_dir, root)
+            with open(stamp_path, "w", encoding="utf-8") as handle:
+                handle.write(stamp)
     except Exception as error:  # the grades are recorded; say what went wrong with the reports
         return f"the reports could not be written: {type(error).__name__}: {error}"[:300]
     print(f"wrote reports for {len(records)} student(s) to {os.path.relpath(out_dir, root)}")
     return None
+
+
+def _records_stamp(root):
+    """A digest of every student's record marker: it changes whenever a record is committed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    autograded = os.path.join(root, "autograded")
+    for student in sorted(os.listdir(autograded)) if os.path.isdir(autograded) else []:
+        digest.update(student.encode() + b"\0" + repr(read_record_marker(os.path.join(autograded, student,
+                                                                                        ASSIGNMENT))).encode())
+    return digest.hexdigest()
+
+
+def _read_text(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 class RunRefused(Exception):
@@ -148,20 +181,19 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
     attention = dict(summary.attention)
     clock.end("intake")
-    if summary.queued and not scheduler:
-        self_test()
-    graded, failed = prefetch(intake_dir, jobs, scheduler, force)
+    graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force)
     print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
     for student in failed:
         shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
     attention.update(failed)
     clock.end("sandbox")
-    if os.listdir(intake_dir):
+    recorded_now = bool(os.listdir(intake_dir))
+    if recorded_now:
         attention.update(record(intake_dir, root, os.path.join(reports_dir, _log_name(intake_dir))))
     else:
         print("the gradebook is up to date: nothing to record")
     clock.end("recording")
-    problem = write_reports(reports_dir, root)
+    problem = write_reports(reports_dir, root, recorded_now)
     if problem:
         attention["(reports)"] = problem
     clock.end("reports")
@@ -184,6 +216,18 @@ class PhaseClock:
 
     def summary(self):
         return "phase times: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.phases)
+
+
+def _grade(intake_dir, queued, jobs, scheduler, force):
+    """Grade the queued notebooks in the sandbox (after its self-test); ``(graded, {student: reason})``."""
+    if not queued:
+        return 0, {}
+    from graders.batch import prefetch  # numpy and the grader: loaded only when there is something to grade
+    from graders.sandbox import self_test
+
+    if not scheduler:
+        self_test()
+    return prefetch(intake_dir, jobs, scheduler, force)
 
 
 def _log_name(intake_dir):

@@ -23,27 +23,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import nbformat
 
 from graders.faults import fault_point
+from graders.fingerprint import grader_version
 from graders.grading import Verdict, grade_notebook
-from graders.notebook import ASSIGNMENT, ROOT, SOURCE_DIR, SOURCE_NOTEBOOK
+from graders.notebook import ASSIGNMENT, ROOT
 from graders.sandbox import SandboxUnavailable, definition_cells
 
 CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
-GRADER_FILES = ("worker.py", "plain.py", "sandbox.py", "cgroups.py", "grading.py", "checks.py", "mistakes.py", "gradient_check.py",
-                "reference.py", "notebook.py")
-
-
-def grader_version():
-    """Hash of everything a verdict depends on besides the submission: grader code, expected arrays, helpers."""
-    digest = hashlib.sha256()
-    paths = [os.path.join(ROOT, "graders", name) for name in GRADER_FILES]
-    paths += sorted(glob.glob(os.path.join(ROOT, "graders", "stubs", "matplotlib", "*.py")))
-    paths += sorted(glob.glob(os.path.join(ROOT, "graders", "expected", "*.npz")))
-    paths += sorted(glob.glob(os.path.join(SOURCE_DIR, "*.py"))) + [SOURCE_NOTEBOOK]
-    for path in paths:
-        digest.update(os.path.relpath(path, ROOT).encode())
-        with open(path, "rb") as handle:
-            digest.update(hashlib.sha256(handle.read()).digest())
-    return digest.hexdigest()
 
 
 def submission_key(notebook, version):

@@ -21,15 +21,12 @@ import json
 
 import nbformat
 
+from graders.errors import UnreadableSubmission
 from graders.notebook import GRADED_FUNCTIONS, grade_id, nbgrader_metadata
 
 MAX_CELLS = 2000
 MAX_TAGS = 20
 CELL_TYPES = ("code", "markdown", "raw")
-
-
-class UnreadableSubmission(Exception):
-    """The submission holds no notebook that can be graded; the message says why, in one line."""
 
 
 def parse_notebook(data):

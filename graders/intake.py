@@ -24,13 +24,11 @@ import os
 import shutil
 from dataclasses import dataclass, field
 
-import nbformat
-
 from graders import untrusted
+from graders.errors import NotReleased, UnreadableSubmission
 from graders.faults import fault_point
-from graders.gradable import UnreadableSubmission, gradable_notebook, parse_notebook
+from graders.gradebook import recorded_students
 from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
-from graders.sanitize import inert_notebook
 from graders.student_ids import id_problem, in_part, shown
 
 NOTEBOOK_NAME = "Regularization.ipynb"
@@ -39,20 +37,15 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 MAX_TIMESTAMP_BYTES = 256
 INTAKE_KEY = "regularization_intake"
 RECORD_MARKER = ".recorded"
-RECORD_INPUTS = (os.path.join(ROOT, "nbgrader_config.py"), RELEASE_NOTEBOOK,
-                 *(os.path.join(ROOT, "graders", name) for name in ("intake.py", "gradable.py", "untrusted.py",
-                                                                    "sanitize.py", "nbgrader_plugin.py", "reports.py")))
-
-
-class NotReleased(Exception):
-    """The gradebook has no record of the release, so nbgrader could grade no one; the message says what to do."""
+RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
+NBGRADER_CONFIG = os.path.join(ROOT, "nbgrader_config.py")
 
 
 @dataclass
 class Submission:
     """What the intake took from one student's folder."""
 
-    notebook: nbformat.NotebookNode
+    notebook: object  # nbformat.NotebookNode
     notes: list = field(default_factory=list)
     timestamp: str | None = None
 
@@ -107,6 +100,8 @@ def read_notebook(path, release=None):
         raise UnreadableSubmission(str(problem)) from None
     finally:
         os.close(fd)
+    from graders.gradable import gradable_notebook, parse_notebook
+
     release = release if release is not None else read_release()
     notebook, _ = gradable_notebook(parse_notebook(data)[0], release)
     return notebook
@@ -114,6 +109,8 @@ def read_notebook(path, release=None):
 
 def read_release():
     """The release notebook."""
+    import nbformat
+
     return nbformat.read(RELEASE_NOTEBOOK, as_version=4)
 
 
@@ -142,9 +139,13 @@ def _read_submission(submitted_fd, student_id, release):
     try:
         entries = untrusted.list_folder(folder_fd)
         name, note = find_notebook(entries)
+        from graders.gradable import gradable_notebook, parse_notebook  # nbformat: only for what is taken in
+
         notebook, notes = gradable_notebook(parse_notebook(
             untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES))[0], release)
         notes = ([note] if note else []) + notes
+        from graders.sanitize import inert_notebook  # nbconvert and bleach: loaded only for a submission taken in
+
         inert_notebook(notebook, {cell.source for cell in release.cells if cell.cell_type == "markdown"})
         timestamp, timestamp_note = _read_timestamp(folder_fd, entries)
     finally:
@@ -170,60 +171,89 @@ def _read_timestamp(folder_fd, entries):
 
 
 def course_digest(version):
-    """Digest of what every autograded record depends on: the grader version, the configuration, the release."""
+    """Digest of what every autograded record depends on: the grader version (all of ``graders/`` and the source
+    folder, see :mod:`graders.fingerprint`), nbgrader's configuration and the release folder."""
+    from graders.fingerprint import folder_digest
+
     digest = hashlib.sha256(version.encode())
-    for path in RECORD_INPUTS:
-        with open(path, "rb") as handle:
-            digest.update(hashlib.sha256(handle.read()).digest())
+    with open(NBGRADER_CONFIG, "rb") as handle:
+        digest.update(hashlib.sha256(handle.read()).digest())
+    digest.update(folder_digest(RELEASE_DIR).encode())
     return digest.hexdigest()
 
 
 def intake_digest(notebook, timestamp, course):
     """Digest of one student's record: the gradable notebook, the timestamp and the :func:`course_digest`."""
     digest = hashlib.sha256(course.encode())
+    import nbformat
+
     for part in (timestamp or "", nbformat.writes(notebook)):
         digest.update(hashlib.sha256(part.encode()).digest())
     return digest.hexdigest()
 
 
 def recorded_digests(autograded_dir, students):
-    """``{student: digest}`` of the records the gradebook holds and :func:`graders.nbgrader_plugin.mark_recorded` marked as committed.
+    """``{student: (digest, source digest)}`` of the records the gradebook holds and
+    :func:`graders.nbgrader_plugin.mark_recorded` marked as committed.
 
     Raises
     ------
     NotReleased
         When the gradebook does not know the assignment (a new or lost gradebook).
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
-    url = gradebook_url()
-    try:
-        with Gradebook(url) as gradebook:
-            in_gradebook = {submission.student.id for submission in gradebook.find_assignment(ASSIGNMENT).submissions}
-    except MissingEntry:
-        raise NotReleased(f"{url}: the gradebook has no record of the assignment '{ASSIGNMENT}': "
-                          "run `make release` first") from None
-    return {student_id: digest for student_id in set(students) & in_gradebook
-            if (digest := read_record_marker(os.path.join(autograded_dir, student_id, ASSIGNMENT)))}
+    in_gradebook = recorded_students(gradebook_url(), ASSIGNMENT)
+    return {student_id: marker for student_id in set(students) & in_gradebook
+            if (marker := read_record_marker(os.path.join(autograded_dir, student_id, ASSIGNMENT)))[0]}
 
 
-def write_record_marker(folder, digest):
-    """Mark the record in the autograded ``folder`` as committed for ``digest`` (atomically)."""
+def write_record_marker(folder, digest, source=None):
+    """Mark the record in the autograded ``folder`` as committed for ``digest`` and ``source`` (atomically)."""
     temporary = os.path.join(folder, RECORD_MARKER + ".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(digest)
+        handle.write(f"{digest}\n{source or ''}\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, os.path.join(folder, RECORD_MARKER))
 
 
 def read_record_marker(folder):
-    """The digest whose record is committed in the autograded ``folder``, or None."""
+    """``(digest, source digest)`` of the record committed in the autograded ``folder``; None for what is absent."""
     try:
         with open(os.path.join(folder, RECORD_MARKER), encoding="utf-8") as handle:
-            return handle.read(200).strip() or None
+            lines = handle.read(300).split("\n")
     except (OSError, UnicodeDecodeError):
+        return None, None
+    digest, source = (lines + ["", ""])[:2]
+    return digest.strip() or None, source.strip() or None
+
+
+def source_digest(submitted_fd, student_id, course):
+    """Digest of the bytes a student submitted (notebook, its name, timestamp) and the :func:`course_digest`, or
+    None when the folder cannot be read as it is (the full intake then says why).
+
+    Equal source digests mean an equal record: a student whose submission and course did not change is
+    skipped without parsing anything.
+    """
+    try:
+        student_fd = untrusted.open_folder(student_id, submitted_fd)
+        try:
+            folder_fd = untrusted.open_folder(ASSIGNMENT, student_fd)
+        finally:
+            os.close(student_fd)
+        try:
+            entries = untrusted.list_folder(folder_fd)
+            name, _ = find_notebook(entries)
+            parts = [course, name, untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES)]
+            if "timestamp.txt" in entries:
+                parts.append(untrusted.read_file("timestamp.txt", folder_fd, MAX_TIMESTAMP_BYTES))
+        finally:
+            os.close(folder_fd)
+    except (untrusted.Refused, UnreadableSubmission, OSError):
         return None
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part if isinstance(part, bytes) else part.encode()).digest())
+    return digest.hexdigest()
 
 
 def student_folders(submitted_fd):
@@ -284,9 +314,9 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
     NotReleased
         With ``autograded_dir``, when the gradebook does not know the assignment.
     """
-    from graders.batch import grader_version
+    from graders.fingerprint import grader_version
 
-    release = read_release()
+    release = None  # read when a submission is first taken in: a run with nothing new never parses a notebook
     course = course_digest(grader_version())
     shutil.rmtree(intake_dir, ignore_errors=True)
     os.makedirs(intake_dir, exist_ok=True)
@@ -304,8 +334,12 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
         recorded = {} if force else recorded
         for student_id in students:
             try:
+                source = source_digest(submitted_fd, student_id, course)
+                if source is not None and recorded.get(student_id, (None, None))[1] == source:
+                    continue
+                release = release if release is not None else read_release()
                 submission = take_in(submitted_fd, student_id, release)
-                if _queue(submission, student_id, intake_dir, course, recorded.get(student_id)):
+                if _queue(submission, student_id, intake_dir, course, recorded.get(student_id, (None,))[0], source):
                     summary.queued.append(student_id)
                 fault_point("intake")
             except Exception as error:  # one student's failure stays that student's
@@ -319,15 +353,18 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
     return summary
 
 
-def _queue(submission, student_id, intake_dir, course, recorded_digest):
+def _queue(submission, student_id, intake_dir, course, recorded_digest, source=None):
     """Write one gradable submission into the intake folder unless it is recorded already; return whether."""
     notebook = submission.notebook
     digest = intake_digest(notebook, submission.timestamp, course)
     if recorded_digest == digest:
         return False
     notebook.metadata[INTAKE_KEY]["digest"] = digest
+    notebook.metadata[INTAKE_KEY]["source"] = source
     target = os.path.join(intake_dir, student_id, ASSIGNMENT)
     os.makedirs(target)
+    import nbformat
+
     nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
     if submission.timestamp is not None:
         with open(os.path.join(target, "timestamp.txt"), "w", encoding="utf-8") as handle:

@@ -108,7 +108,8 @@ def mark_recorded(assignment, student, notebooks):
     """
     for path in notebooks:
         with open(path, encoding="utf-8") as handle:
-            digest = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
+            intake = json.load(handle)["metadata"][INTAKE_KEY]
         student_id = os.path.basename(os.path.dirname(os.path.dirname(path)))
-        write_record_marker(os.path.join(ROOT, "autograded", student_id, assignment), digest)
+        write_record_marker(os.path.join(ROOT, "autograded", student_id, assignment), intake["digest"],
+                            intake.get("source"))
     fault_point("recorded")

@@ -1,8 +1,6 @@
 """Reading the assignment notebooks: which cells define code, and the points of each graded function."""
 import os
 
-import nbformat
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ASSIGNMENT = "regularization"
 SOURCE_DIR = os.path.join(ROOT, "source", ASSIGNMENT)
@@ -68,4 +66,6 @@ def points_by_function(notebook):
 
 def read_source_notebook():
     """The instructor's source notebook."""
+    import nbformat
+
     return nbformat.read(SOURCE_NOTEBOOK, as_version=4)

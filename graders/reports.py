@@ -23,10 +23,9 @@ import re
 import textwrap
 import xml.etree.ElementTree as ElementTree
 
-import nbformat
-from nbgrader.api import Gradebook, MissingEntry
 
 from graders.faults import fault_point
+from graders.gradebook import submission_scores
 from graders.mistakes import MISTAKES
 from graders.notebook import (ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url, points_by_function,
                               read_source_notebook)
@@ -42,41 +41,40 @@ def collect(root=ROOT):
     Scores are the gradebook's (manual grades included), each capped at its maximum; see :func:`final_total`.
     """
     records = []
-    with Gradebook(gradebook_url(root)) as gradebook:
-        for student in sorted(gradebook.students, key=lambda s: s.id):
-            try:
-                submission = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student.id)
-            except MissingEntry:
-                continue
-            scores = {g.name[len("test_"):]: (min(g.score, g.max_score), g.max_score) for g in submission.grades}
-            verdicts = _verdicts(root, student.id)
-            functions = {name: {"score": scores[name][0], "max": scores[name][1], **verdicts.get(name, {})}
-                         for name in GRADED_FUNCTIONS if name in scores}
-            records.append({"student": student.id, **final_total(submission), "functions": functions})
+    submissions = submission_scores(gradebook_url(root), ASSIGNMENT, NOTEBOOK)
+    for student, submission in sorted(submissions.items()):
+        cells = submission["cells"]
+        scores = {name[len("test_"):]: (min(score, maximum), maximum) for name, (score, maximum) in cells.items()}
+        verdicts = _verdicts(root, student)
+        functions = {name: {"score": scores[name][0], "max": scores[name][1], **verdicts.get(name, {})}
+                     for name in GRADED_FUNCTIONS if name in scores}
+        raw, maximum = sum(score for score, _ in cells.values()), sum(maximum for _, maximum in cells.values())
+        records.append({"student": student, **final_total(raw, maximum, submission["late_penalty"]),
+                        "functions": functions})
     return records
 
 
-def final_total(submission):
+def final_total(raw_score, max_score, late_penalty):
     """``{"total", "raw_total", "late_penalty", "max"}`` of a submitted notebook, as ``nbgrader export`` scores it.
 
     The gradebook's score (manual grades and overrides included) is capped at the maximum, then the late
     penalty is taken off, never below 0: the total an LMS imports is the one nbgrader's own export gives.
     """
-    maximum = submission.max_score
-    raw = min(submission.score, maximum)
-    penalty = submission.late_submission_penalty or 0.0
-    return {"total": max(0.0, raw - penalty), "raw_total": raw, "late_penalty": penalty, "max": maximum}
+    raw = min(raw_score, max_score)
+    penalty = late_penalty or 0.0
+    return {"total": max(0.0, raw - penalty), "raw_total": raw, "late_penalty": penalty, "max": max_score}
 
 
 def _verdicts(root, student_id):
+    """The verdicts kept in the metadata of a student's autograded notebook (a file nbgrader wrote)."""
     path = os.path.join(root, "autograded", student_id, ASSIGNMENT, NOTEBOOK + ".ipynb")
-    if not os.path.exists(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            cells = json.load(handle)["cells"]
+    except (OSError, ValueError, KeyError):
         return {}
-    verdicts = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        if VERDICT_KEY in cell.get("metadata", {}):
-            verdicts[grade_id(cell)[len("test_"):]] = dict(cell.metadata[VERDICT_KEY])
-    return verdicts
+    return {grade_id(cell)[len("test_"):]: dict(cell["metadata"][VERDICT_KEY]) for cell in cells
+            if VERDICT_KEY in cell.get("metadata", {}) and grade_id(cell)}
 
 
 def summary(records):

@@ -48,6 +48,7 @@ import numpy as np
 
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
 from graders.cgroups import find_factory
+from graders.errors import SandboxUnavailable
 from graders.plain import (FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec, decode_results,
                            encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
 
@@ -197,11 +198,6 @@ class StepClock:
         """Whether the cells the student added have used up their budget by ``now``."""
         spent = now - self.started if self.step and self.step[0] == "cell" and self.step[1] in self.extra_cells else 0
         return self.extra_left - spent <= 0
-
-
-class SandboxUnavailable(RuntimeError):
-    """The sandbox could not run a submission (bubblewrap missing or refused, no disk, the worker gone before any
-    student code ran): a fault of the machine, never the student's. Nothing is cached or recorded for it."""
 
 
 def definition_cells(notebook):
