@@ -87,9 +87,9 @@ database:
 test: venv browser database
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-BENCH_SIZES ?= 10 100 1000
+BENCH_SIZES ?= 100 1000
 bench: venv
-	$(PY) bench/bench.py --sizes $(BENCH_SIZES)
+	$(PY) bench/bench.py --sizes $(BENCH_SIZES) --json $(REPORTS)/bench.json
 	$(PY) bench/hostile.py
 	$(PY) bench/kill_loop.py --trials 20 --students 40
 

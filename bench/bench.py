@@ -1,158 +1,203 @@
-"""Benchmark: stock sequential ``nbgrader autograde`` against this project's grading.
+"""Benchmark: this project's ``make autograde`` against stock sequential ``nbgrader autograde``.
 
-For each N, N distinct submissions are generated (a fixed mix of correct,
-partially correct, untouched, mutant and broken notebooks; each carries a
-unique comment cell so that no two share a cache entry) and graded from a
-cold cache with ``make autograde``. Stock nbgrader (hidden tests executed in
-the student's kernel, training cells included) is run on the first
-``--stock-sample`` submissions only and extrapolated linearly, as the output
-says. Scores of the sampled submissions must be identical in both runs.
+Ours: for each N (``--sizes``), a fresh course holds the N submissions of a class (the mix of
+``bench/mix.py``: correct, partial, untouched, syntax error, raises and every mutant, in turn), graded cold by
+``make autograde``; its time per submission is its wall time over N, with its phase times (intake, sandbox,
+recording, reports) from the line the run ends with.
 
-Usage: ``python bench/bench.py [--sizes 10 100 1000] [--stock-sample 10]``
+Stock: a stratified sample of the smallest class (``--stock-sample``, default one submission of every kind;
+each kind in proportion to its count) is graded by stock nbgrader (hidden tests executed in the student's
+kernel) twice: as submitted, and like-for-like, with the training cells (grade id ``run_...``, which ours
+never runs) deleted from the submitted notebooks. Its time per submission at N is estimated from the
+sample: nbgrader's start-up over N plus, for each kind, its mean time in the sample (the sample's mean for a
+kind left out) weighted by the kind's share of the class of N.
+
+Floor: bubblewrap, Python, numpy and the four reference functions on every case (``bench/floor.py``), per core
+and per machine (per core / cores); ours is compared with the floor per machine.
+
+Memory: the peak of the resident memory of the whole process tree, summed (``bench/load.py``'s sampler),
+sandboxed processes and kernels included.
+
+Verdicts: the sampled students are graded on both sides at every N; their per-function scores in the two stock
+gradebooks must equal ours. A difference ends the bench with status 1, naming the student.
+
+The figures are also written as JSON (``--json``).
+
+Usage: ``python bench/bench.py [--sizes 100 1000] [--stock-sample K] [--json reports/bench.json]``
 """
 import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [ROOT, os.path.join(ROOT, "source", "regularization")]
+sys.path[:0] = [ROOT, os.path.dirname(os.path.abspath(__file__))]
 
-from nbgrader.api import Gradebook  # noqa: E402
+from floor import measure_floor  # noqa: E402
+from measure import VENV, compare_verdicts, gradebook_scores, new_course, run_ours, run_stock  # noqa: E402
+from mix import (composition, describe_composition, kind_counts, student_id, student_index,  # noqa: E402
+                 stratified_sample, submission_mix, write_students, write_submissions)
+from tests.notebooks import read_release  # noqa: E402
 
-from graders.notebook import ASSIGNMENT  # noqa: E402
-from tests.conftest import copy_course  # noqa: E402
-from tests.corpus import entry_solutions, load_entries  # noqa: E402
-from tests.notebooks import make_submission, read_release, reference_solutions, write_submission  # noqa: E402
+# bench/load.py imports write_submissions from here, bench/hostile.py VENV, new_course and scores.
+__all__ = ["VENV", "new_course", "scores", "write_submissions", "main"]
+scores = gradebook_scores
 
-VENV = os.path.dirname(os.path.dirname(sys.executable))
-MEASURE = ("import json, resource, subprocess, sys, time; start = time.perf_counter(); "
-           "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode; "
-           "print(json.dumps({'seconds': time.perf_counter() - start, 'returncode': code, "
-           "'max_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))")
-
-
-def submission_mix():
-    """The repeating mix of submissions: ``[(label, solutions)]``."""
-    solutions = reference_solutions()
-    mix = [("correct", solutions),
-           ("partial", {k: v for k, v in solutions.items() if k.startswith("compute") or k.startswith("forward")}),
-           ("untouched", {}),
-           ("syntax error", {**solutions, "backward_propagation_with_dropout": "def broken(:\n    pass"}),
-           ("raises", {**solutions, "compute_cost_with_regularization":
-                       "def compute_cost_with_regularization(A3, Y, parameters, lambd):\n    return 1 / 0"})]
-    for name, entry in load_entries("mutants").items():
-        mix.append(("mutant " + name, entry_solutions(entry, solutions)))
-    return mix
+MB = 1e6
+STOCK_SIDES = {"as_submitted": False, "like_for_like": True}  # side: whether training cells are deleted
+SIDE_NAMES = {"as_submitted": "stock as submitted", "like_for_like": "stock like-for-like (training cells deleted)"}
 
 
-def write_submissions(course, count, release):
-    """Write ``count`` distinct submissions into ``course/submitted``; return their student ids."""
-    mix = submission_mix()
-    students = []
-    for index in range(count):
-        label, solutions = mix[index % len(mix)]
-        notebook = make_submission(solutions, [(2, f"# submission {index}: {label}")], release=release)
-        student_id = f"student{index:05d}"
-        write_submission(notebook, course, student_id)
-        students.append(student_id)
-    return students
+def parse_args(argv):
+    """The command line's options (see ``--help``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="class sizes N")
+    parser.add_argument("--stock-sample", type=int, default=None,
+                        help="submissions graded by stock nbgrader (default: one of every kind of the mix)")
+    parser.add_argument("--floor-runs", type=int, default=15, help="timed runs of the floor")
+    parser.add_argument("--json", default=os.path.join(ROOT, "reports", "bench.json"), help="where the figures go")
+    return parser.parse_args(argv)
 
 
-def measure(command, cwd, env=None):
-    """Run ``command``; wall time and the peak RSS of its largest process."""
-    result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env, capture_output=True,
-                            text=True, check=True)
-    figures = json.loads(result.stdout)
-    if figures["returncode"] != 0:
-        raise RuntimeError(f"{' '.join(command)} failed in {cwd}")
+def draw_sample(size, population, mix):
+    """The sampled students' indices and the sample's description (``size``, ``population``, ``composition``)."""
+    size = min(size or len(mix), population)
+    indices = stratified_sample(population, size, len(mix))
+    return indices, {"size": size, "population": population, "composition": composition(indices, mix),
+                     "students": {student_id(i): mix[i % len(mix)][0] for i in indices}}
+
+
+def run_stock_sides(parent, indices, release, mix):
+    """Both stock runs on the sample: ``{side: run}`` (see :func:`measure.run_stock`), each with ``scores``."""
+    sides = {}
+    for side, without_training in STOCK_SIDES.items():
+        course = new_course(parent, side)
+        students = write_students(course, indices, release, mix, without_training)
+        print(f"{SIDE_NAMES[side]}: grading {len(students)} submissions ...", flush=True)
+        sides[side] = run_stock(course, without_training)
+        sides[side]["scores"] = gradebook_scores(course, students)
+        shutil.rmtree(course, ignore_errors=True)
+    return sides
+
+
+def stock_per_submission(run, count, mix):
+    """Stock seconds per submission in a class of ``count``, estimated from the sampled run (see module doc)."""
+    by_kind = {}
+    for student, seconds in run["seconds"].items():
+        by_kind.setdefault(student_index(student) % len(mix), []).append(seconds)
+    overall = sum(run["seconds"].values()) / len(run["seconds"])
+    means = {kind: sum(values) / len(values) for kind, values in by_kind.items()}
+    members = kind_counts(count, len(mix))
+    total = sum(members[kind] * means.get(kind, overall) for kind in range(len(mix)))
+    return (run["startup"] + total) / count
+
+
+def measure_size(parent, count, release, sample, stock, floor, mix):
+    """Grade a class of ``count`` with ``make autograde`` and set its figures against stock and the floor."""
+    course = new_course(parent, f"ours-{count}")
+    students = write_submissions(course, count, release)
+    print(f"ours: grading {count} submissions ...", flush=True)
+    ours = run_ours(course, students)
+    our_scores = gradebook_scores(course, [student for student in sample["students"] if student in students])
+    shutil.rmtree(course, ignore_errors=True)
+    per = ours["wall"] / count
+    outside = ours["wall"] - sum(ours["phases"].values())
+    figures = {"n": count, "ours": {"wall": ours["wall"], "per_submission": per, "phases": ours["phases"],
+                                    "outside_phases": outside, "peak_mb": ours["peak_bytes"] / MB},
+               "ours_over_floor_per_machine": per / floor["per_machine"], "stock": {}}
+    for side, run in stock.items():
+        stock_per = stock_per_submission(run, count, mix)
+        identical, different = compare_verdicts(run["scores"], our_scores)
+        figures["stock"][side] = {"per_submission": stock_per, "speed_up": stock_per / per,
+                                  "peak_mb": run["peak_bytes"] / MB, "identical": identical,
+                                  "different": {s: {"stock": a, "ours": b} for s, (a, b) in different.items()}}
     return figures
 
 
-def scores(course, students):
-    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
-        return {student: {g.name: g.score for g in gradebook.find_submission_notebook(
-            "Regularization", ASSIGNMENT, student).grades} for student in students}
+def print_preamble(floor, sample, stock, mix):
+    """The lines on the floor, the stock sample and its runs, printed before the tables."""
+    print(f"\nfloor (bwrap + python + numpy + the 4 reference functions on all {floor['calls']} cases, sandbox "
+          f"command of graders.sandbox, median of {len(floor['runs'])} runs): {floor['per_core'] * 1000:.0f} ms "
+          f"per core, {floor['per_machine'] * 1000:.0f} ms per machine ({floor['cores']} cores)")
+    print(f"stock sample: {sample['size']} of the {sample['population']} submissions of N={sample['population']}, "
+          f"stratified by kind (each in proportion to its count), the same students at every N: "
+          f"{describe_composition(sample['composition'], mix)}")
+    for side, run in stock.items():
+        graded = len(run["seconds"])
+        print(f"{SIDE_NAMES[side]}: {graded} submissions in {run['wall']:.1f} s (start-up {run['startup']:.1f} s, "
+              f"{(run['wall'] - run['startup']) / graded:.2f} s each), peak {run['peak_bytes'] / MB:.0f} MB")
+    missing = len(mix) - len(sample["composition"])
+    print("stock s/submission at N: start-up / N + each kind's mean in the sample weighted by its share at N"
+          + (f" (the sample's mean for the {missing} kinds not sampled)" if missing else ""))
 
 
-def new_course(parent, name):
-    course = copy_course(os.path.join(parent, name))
-    subprocess.run(["make", "-s", "release", f"VENV={VENV}"], cwd=course, check=True, capture_output=True)
-    return course
+def print_table(figures, floor):
+    """One table for one N."""
+    ours, stock, lfl = figures["ours"], figures["stock"]["as_submitted"], figures["stock"]["like_for_like"]
+    print(f"\nN = {figures['n']}")
+    print("|  | ours | stock (sampled) | stock like-for-like |")
+    print("|---|---|---|---|")
+    print(f"| s/submission | {ours['per_submission']:.3f} | {stock['per_submission']:.3f} | "
+          f"{lfl['per_submission']:.3f} |")
+    print(f"| speed-up of ours |  | {stock['speed_up']:.1f}x | {lfl['speed_up']:.1f}x |")
+    print(f"| ours / floor per machine ({floor['per_machine'] * 1000:.0f} ms) | "
+          f"{figures['ours_over_floor_per_machine']:.1f}x |  |  |")
+    print(f"| peak MB, process tree | {ours['peak_mb']:.0f} | {stock['peak_mb']:.0f} | {lfl['peak_mb']:.0f} |")
+    print(f"| verdicts against ours |  | {_verdicts(stock)} | {_verdicts(lfl)} |")
+    phases = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in ours["phases"].items())
+    print(f"ours: {figures['n']} submissions in {ours['wall']:.1f} s; phases: {phases}; outside them (make and "
+          f"the interpreter starting and exiting) {ours['outside_phases']:.2f} s", flush=True)
 
 
-def run_ours(parent, count, release):
-    course = new_course(parent, f"ours-{count}")
-    students = write_submissions(course, count, release)
-    figures = measure(["make", "-s", "autograde", f"VENV={VENV}"], course)
-    return figures, scores(course, students), students
+def _verdicts(side):
+    """The verdict counts of one stock side, as a table cell."""
+    return f"{side['identical']} identical, {len(side['different'])} different"
 
 
-def run_stock(parent, count, release):
-    course = new_course(parent, "stock")
-    students = write_submissions(course, count, release)
-    subprocess.run([sys.executable, "-m", "graders.intake"], cwd=course, check=True, capture_output=True)
-    env = {**os.environ, "NBGRADER_STOCK_EXECUTE": "1", "PYTHONPATH": course,
-           "PATH": os.path.join(VENV, "bin") + os.pathsep + os.environ["PATH"]}
-    figures = measure([os.path.join(VENV, "bin", "nbgrader"), "autograde", ASSIGNMENT, "--force", "--CourseDirectory.submitted_directory=intake"], course, env)
-    return figures, scores(course, students)
+def report_differences(figures, mix):
+    """Print one line per student whose verdicts differ; return how many lines."""
+    lines = 0
+    for side, result in figures["stock"].items():
+        for student, both in result["different"].items():
+            kind = mix[student_index(student) % len(mix)][0]
+            print(f"bench: N={figures['n']}: {student} ({kind}): {SIDE_NAMES[side]} scores {both['stock']}, "
+                  f"ours {both['ours']}", file=sys.stderr)
+            lines += 1
+    return lines
 
 
-def floor_seconds():
-    """One Python process start plus running the four reference functions on every hidden case."""
-    start = time.perf_counter()
-    runs = 5
-    for _ in range(runs):
-        subprocess.run([sys.executable, "-c", "import numpy"], check=True)
-    python_start = (time.perf_counter() - start) / runs
-    import copy
-
-    from graders.grading import expected_cases
-    from graders.reference import reference_namespace
-
-    namespace = reference_namespace()
-    start = time.perf_counter()
-    for name in ("compute_cost_with_regularization", "backward_propagation_with_regularization",
-                 "forward_propagation_with_dropout", "backward_propagation_with_dropout"):
-        for case in expected_cases(name):
-            namespace[name](*copy.deepcopy(case[1]))
-    return python_start + time.perf_counter() - start
+def write_json(path, results):
+    """Write ``results`` to ``path`` (its folder created)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=2, sort_keys=True)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
-    parser.add_argument("--stock-sample", type=int, default=10)
-    args = parser.parse_args(argv)
-    release = read_release()
+    args = parse_args(argv)
+    mix, release = submission_mix(), read_release()
+    indices, sample = draw_sample(args.stock_sample, min(args.sizes), mix)
     parent = tempfile.mkdtemp(prefix="bench-")
+    results = {"cores": os.cpu_count(), "sample": sample, "sizes": []}
     try:
-        sample = min(args.stock_sample, max(args.sizes))
-        print(f"stock nbgrader autograde: measured on {sample} submissions, extrapolated linearly to larger N")
-        stock, stock_scores = run_stock(parent, sample, release)
-        stock_per = stock["seconds"] / sample
-        floor = floor_seconds()
-        print(f"floor (python start + four graded functions on all cases): {floor * 1000:.0f} ms per submission")
-        print(f"{'N':>6} {'stock s/nb':>10} {'ours s/nb':>10} {'stock nb/s':>10} {'ours nb/s':>10} "
-              f"{'speed-up':>8} {'ours/floor':>10} {'stock MB':>9} {'ours MB':>8} {'ours total s':>12}  verdicts")
+        results["floor"] = floor = measure_floor(args.floor_runs)
+        stock = run_stock_sides(parent, indices, release, mix)
+        results["stock"] = {side: {"wall": run["wall"], "startup": run["startup"], "seconds": run["seconds"],
+                                   "peak_mb": run["peak_bytes"] / MB} for side, run in stock.items()}
+        print_preamble(floor, sample, stock, mix)
         for count in args.sizes:
-            ours, our_scores, students = run_ours(parent, count, release)
-            shared = [s for s in stock_scores if s in our_scores]
-            identical = all(stock_scores[s] == our_scores[s] for s in shared)
-            ours_per = ours["seconds"] / count
-            print(f"{count:>6} {stock_per:>10.3f} {ours_per:>10.3f} {1 / stock_per:>10.2f} {1 / ours_per:>10.2f} "
-                  f"{stock_per / ours_per:>7.1f}x {ours_per / floor:>9.1f}x {stock['max_rss_mb']:>9.0f} "
-                  f"{ours['max_rss_mb']:>8.0f} {ours['seconds']:>12.1f}  "
-                  f"{'identical' if identical else 'DIFFERENT'} on {len(shared)}", flush=True)
-            if not identical:
-                raise SystemExit("bench: verdicts differ between stock nbgrader and ours")
-            shutil.rmtree(os.path.join(parent, f"ours-{count}"), ignore_errors=True)
+            figures = measure_size(parent, count, release, sample, stock, floor, mix)
+            results["sizes"].append(figures)
+            print_table(figures, floor)
+            write_json(args.json, results)
+            if report_differences(figures, mix):
+                raise SystemExit(f"bench: verdicts differ between stock nbgrader and ours at N={count} "
+                                 f"(students above; figures in {args.json})")
     finally:
         shutil.rmtree(parent, ignore_errors=True)
+    print(f"\nfigures written to {args.json}")
 
 
 if __name__ == "__main__":
