@@ -130,12 +130,17 @@ def take_in(submitted_fd, student_id, release):
         return Submission(notebook, [str(problem)])
 
 
-def _read_submission(submitted_fd, student_id, release):
+def _open_assignment_folder(submitted_fd, student_id):
+    """The open ``<student>/regularization`` folder of ``submitted/`` (each component without following links)."""
     student_fd = untrusted.open_folder(student_id, submitted_fd)
     try:
-        folder_fd = untrusted.open_folder(ASSIGNMENT, student_fd)
+        return untrusted.open_folder(ASSIGNMENT, student_fd)
     finally:
         os.close(student_fd)
+
+
+def _read_submission(submitted_fd, student_id, release):
+    folder_fd = _open_assignment_folder(submitted_fd, student_id)
     try:
         entries = untrusted.list_folder(folder_fd)
         name, note = find_notebook(entries)
@@ -235,11 +240,7 @@ def source_digest(submitted_fd, student_id, course):
     skipped without parsing anything.
     """
     try:
-        student_fd = untrusted.open_folder(student_id, submitted_fd)
-        try:
-            folder_fd = untrusted.open_folder(ASSIGNMENT, student_fd)
-        finally:
-            os.close(student_fd)
+        folder_fd = _open_assignment_folder(submitted_fd, student_id)
         try:
             entries = untrusted.list_folder(folder_fd)
             name, _ = find_notebook(entries)

@@ -19,6 +19,19 @@ SAMPLES = {
 }
 
 
+
+def solution_region_lines():
+    """Non-trivial lines (more than 8 characters) written inside the solution regions of the source notebook."""
+    lines = set()
+    for cell in read_source_notebook().cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if SOLUTION_MARKER.match(line):
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > 8:
+                lines.add(line.strip())
+    return lines
+
 def reference_solutions():
     """Source of each solution cell of the source notebook, solution markers removed."""
     solutions = {}

@@ -7,22 +7,14 @@ import pytest
 
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, read_source_notebook
 from tests.conftest import given_lines
-from tests.notebooks import SOLUTION_MARKER
+from tests.notebooks import solution_region_lines
 
 HIDDEN_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "graders")
 
 
 def solution_lines():
     """Non-trivial lines written inside the solution regions of the source notebook, not given elsewhere."""
-    lines = set()
-    for cell in read_source_notebook().cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if SOLUTION_MARKER.match(line):
-                inside = "BEGIN" in line
-            elif inside and len(line.strip()) > 8:
-                lines.add(line.strip())
-    return lines - given_lines()
+    return solution_region_lines() - given_lines()
 
 
 def hidden_test_lines():

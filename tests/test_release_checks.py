@@ -11,7 +11,7 @@ from graders.grading import PUBLIC_CASE, expected_cases
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, SOURCE_DIR, read_source_notebook
 from graders.npzfile import load_npz, save_npz
 from graders.plain import flatten
-from tests.notebooks import SOLUTION_MARKER
+from tests.notebooks import solution_region_lines
 
 FOLDERS = {"source": SOURCE_DIR, "release": os.path.join(ROOT, "release", ASSIGNMENT)}
 HIDDEN_CASE_IDS = sorted({case_id for name in GRADED_FUNCTIONS for case_id, *_ in expected_cases(name)} - {PUBLIC_CASE})
@@ -66,22 +66,11 @@ def test_the_public_case_file_holds_the_public_case_only(regenerated):
             assert not (same and value.size > 1), f"{key} equals an array of a hidden case"
 
 
-def _solution_lines():
-    """Lines written inside the solution regions of the source notebook (not the short ones)."""
-    lines = set()
-    for cell in read_source_notebook().cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if SOLUTION_MARKER.match(line):
-                inside = "BEGIN" in line
-            elif inside and len(line.strip()) > 8:
-                lines.add(line.strip())
-    return lines
 
 
 def test_the_checks_module_holds_no_solution_and_no_hidden_case(regenerated):
     text = (regenerated / "public_checks.py").read_text(encoding="utf-8")
-    leaked = [line for line in _solution_lines() if line in text]
+    leaked = [line for line in solution_region_lines() if line in text]
     assert not leaked, leaked[:3]
     for case_id in HIDDEN_CASE_IDS:
         assert case_id not in text
