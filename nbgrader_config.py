@@ -35,12 +35,17 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
+    # One engine per gradebook URL, tables created once, each schema checked once (graders.nbgrader_speedups).
+    from graders.nbgrader_speedups import apply as speed_up_nbgrader  # noqa: E402
+
+    speed_up_nbgrader()
     # The student's own outputs (plots of their model runs) are kept for the feedback; the outputs of the
     # autograded test cells are replaced by the verdicts, which alone decide the score.
     c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteReleasedCells,
                                           CheckCellMetadata]
+    # The metadata was checked by the sanitizing pass above; SandboxedGrading changes none of nbgrader's.
     c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties, CheckCellMetadata]
+                                           AssignLatePenalties]
     # a student is marked as recorded only once their grades are committed (crash-safe reruns)
     c.Autograde.post_convert_hook = mark_recorded
 elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once

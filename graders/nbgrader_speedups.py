@@ -1,0 +1,90 @@
+"""Three costs of nbgrader's recording that do no work, removed inside the ``nbgrader`` process.
+
+``nbgrader autograde`` records each student through several ``Gradebook()`` objects, and each one:
+
+- makes a new SQLAlchemy engine, so the statements compiled for one student are compiled again for the next
+  (an engine's compiled cache lives as long as the engine);
+- asks the database for its tables, then for every table again, to create those missing.
+
+And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the
+schema itself before each cell. :func:`apply` keeps one engine per database URL, reads and creates the tables
+once per engine, and validates with one checked validator per schema. What is written, and what is refused, is
+unchanged: the same statements run, the same metadata fails validation with the same error.
+``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
+"""
+import functools
+
+APPLIED = []
+
+
+def apply():
+    """Patch the nbgrader modules loaded in this process (once)."""
+    if APPLIED:
+        return
+    import nbgrader.api
+    import nbgrader.nbgraderformat.common
+
+    nbgrader.api.create_engine = _one_engine_per_url(nbgrader.api.create_engine)
+    nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
+    nbgrader.api.inspect = _one_inspector_per_engine(nbgrader.api.inspect)
+    nbgrader.nbgraderformat.common.jsonschema = CheckedSchemas(nbgrader.nbgraderformat.common.jsonschema)
+    APPLIED.append(True)
+
+
+def _one_engine_per_url(create_engine):
+    @functools.lru_cache(maxsize=None)
+    def cached(url, **options):
+        return create_engine(url, **options)
+
+    def one_engine_per_url(url, **options):
+        return cached(str(url), **options)
+
+    return one_engine_per_url
+
+
+def _one_inspector_per_engine(inspect):
+    """One inspector per engine: it remembers what it read (the tables, which only grow)."""
+    inspectors = {}
+
+    def one_inspector_per_engine(subject, *args, **options):
+        if args or options or not hasattr(subject, "dialect"):
+            return inspect(subject, *args, **options)
+        if id(subject) not in inspectors:
+            inspectors[id(subject)] = (subject, inspect(subject))
+        return inspectors[id(subject)][1]
+
+    return one_inspector_per_engine
+
+
+def _once_per_engine(create_all):
+    done = set()
+
+    def once_per_engine(bind=None, **options):
+        if bind is None or id(bind) not in done:
+            create_all(bind=bind, **options)
+            if bind is not None:
+                done.add(id(bind))
+
+    return once_per_engine
+
+
+class CheckedSchemas:
+    """Stands for the ``jsonschema`` module: ``validate`` checks each schema once, then validates with it as
+    ``jsonschema.validate`` does (the best-matching error is raised)."""
+
+    def __init__(self, jsonschema):
+        self._jsonschema = jsonschema
+        self._validators = {}
+
+    def validate(self, instance, schema):
+        validator = self._validators.get(id(schema))
+        if validator is None or validator.schema is not schema:
+            cls = self._jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = self._validators[id(schema)] = cls(schema)
+        error = self._jsonschema.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def __getattr__(self, name):
+        return getattr(self._jsonschema, name)
