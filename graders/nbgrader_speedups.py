@@ -4,11 +4,11 @@
 
 - makes a new SQLAlchemy engine, so the statements compiled for one student are compiled again for the next
   (an engine's compiled cache lives as long as the engine);
-- asks the database for its tables, then for every table again, to create those missing.
+- asks the database for every table, to create those missing.
 
 And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the
-schema itself before each cell. :func:`apply` keeps one engine per database URL, reads and creates the tables
-once per engine, and validates with one checked validator per schema. What is written, and what is refused, is
+schema itself before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per
+engine, and validates with one checked validator per schema. What is written, and what is refused, is
 unchanged: the same statements run, the same metadata fails validation with the same error.
 ``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
 """
@@ -26,7 +26,6 @@ def apply():
 
     nbgrader.api.create_engine = _one_engine_per_url(nbgrader.api.create_engine)
     nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
-    nbgrader.api.inspect = _one_inspector_per_engine(nbgrader.api.inspect)
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemas(nbgrader.nbgraderformat.common.jsonschema)
     APPLIED.append(True)
 
@@ -40,20 +39,6 @@ def _one_engine_per_url(create_engine):
         return cached(str(url), **options)
 
     return one_engine_per_url
-
-
-def _one_inspector_per_engine(inspect):
-    """One inspector per engine: it remembers what it read (the tables, which only grow)."""
-    inspectors = {}
-
-    def one_inspector_per_engine(subject, *args, **options):
-        if args or options or not hasattr(subject, "dialect"):
-            return inspect(subject, *args, **options)
-        if id(subject) not in inspectors:
-            inspectors[id(subject)] = (subject, inspect(subject))
-        return inspectors[id(subject)][1]
-
-    return one_inspector_per_engine
 
 
 def _once_per_engine(create_all):

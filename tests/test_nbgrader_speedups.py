@@ -1,0 +1,87 @@
+"""nbgrader's recording without its idle work: the same engine, tables and refusals, done once."""
+import json
+import os
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from graders import nbgrader_speedups
+from graders.notebook import ROOT
+
+GOOD = {"grade": True, "grade_id": "test_cost", "locked": True, "points": 2, "schema_version": 3,
+        "solution": False, "task": False}
+BAD = {
+    "points-as-text": {**GOOD, "points": "two"},
+    "grade-id-not-text": {**GOOD, "grade_id": 7},
+    "unknown-key": {**GOOD, "surprise": 1},
+    "grade-missing": {key: value for key, value in GOOD.items() if key != "grade"},
+}
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    return MetadataValidatorV3().schema
+
+
+def _error(validate, instance, schema):
+    try:
+        validate(instance, schema)
+    except jsonschema.ValidationError as error:
+        return error.message, list(error.path), error.validator
+    return None
+
+
+@pytest.mark.parametrize("metadata", [GOOD, *BAD.values()], ids=["good", *BAD])
+def test_a_checked_schema_accepts_and_refuses_as_jsonschema_does(schema, metadata):
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    assert _error(checked.validate, metadata, schema) == _error(jsonschema.validate, metadata, schema)
+    assert _error(checked.validate, metadata, schema) == _error(jsonschema.validate, metadata, schema)  # cached
+
+
+def test_a_schema_is_checked_once(schema, monkeypatch):
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    cls = jsonschema.validators.validator_for(schema)
+    calls = []
+    monkeypatch.setattr(cls, "check_schema", classmethod(lambda klass, value: calls.append(value)))
+    for _ in range(5):
+        checked.validate(GOOD, schema)
+    assert len(calls) == 1
+
+
+APPLIED_NBGRADER = """
+import copy, json, sys
+import jsonschema, nbformat
+from graders import nbgrader_speedups
+nbgrader_speedups.apply()
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import CheckCellMetadata
+
+url, good, bad = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+with Gradebook(url) as first, Gradebook(url) as second:
+    shared = first.engine is second.engine
+    first.add_student("ada")
+    seen = [student.id for student in second.students]
+notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+refused = []
+for metadata in (bad, good):
+    notebook.cells[0].metadata.nbgrader = copy.deepcopy(metadata)
+    try:
+        CheckCellMetadata().preprocess(notebook, {})
+        refused.append(False)
+    except jsonschema.ValidationError:
+        refused.append(True)
+print(json.dumps({"shared": shared, "seen": seen, "refused": refused}))
+"""
+
+
+def test_after_apply_nbgrader_shares_one_engine_and_still_refuses_bad_metadata(tmp_path):
+    # In a process of its own, as in nbgrader's: the patches last as long as the process.
+    result = subprocess.run([sys.executable, "-c", APPLIED_NBGRADER, f"sqlite:///{tmp_path}/gradebook.db",
+                             json.dumps(GOOD), json.dumps(BAD["points-as-text"])], cwd=ROOT, capture_output=True,
+                            text=True, check=True, env={**os.environ, "PATH": os.path.dirname(sys.executable)
+                                                        + os.pathsep + os.environ["PATH"]})
+    assert json.loads(result.stdout) == {"shared": True, "seen": ["ada"], "refused": [True, False]}
