@@ -171,7 +171,8 @@ def _hidden_strings():
             with open(os.path.join(graders_dir, name), encoding="utf-8") as handle:
                 strings.update(line.strip() for line in handle
                                if len(line.strip()) >= 40 and any(mark in line for mark in ("(", " = ", "return")))
-    strings -= given_lines()
+    given = "\n".join(given_lines())  # what students receive (their helpers, the public check) is not secret
+    strings = {string for string in strings if string not in given}
     for function_name in GRADED_FUNCTIONS:
         for case_id, arguments, expected, _ in expected_cases(function_name):
             if case_id == "public":
