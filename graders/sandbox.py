@@ -194,11 +194,6 @@ class StepClock:
         """When the current step must end (a :func:`time.monotonic` time), or None when no step is timed."""
         return None if self.limit is None else self.started + self.limit + STEP_GRACE_SECONDS
 
-    def extra_budget_spent(self, now):
-        """Whether the cells the student added have used up their budget by ``now``."""
-        spent = now - self.started if self.step and self.step[0] == "cell" and self.step[1] in self.extra_cells else 0
-        return self.extra_left - spent <= 0
-
 
 def definition_cells(notebook):
     """``[(index, source)]`` of the code cells grading executes: all but model runs and tests."""
