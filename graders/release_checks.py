@@ -29,7 +29,11 @@ from graders.npzfile import load_npz, save_npz
 from graders.plain import flatten
 
 MODULE_FILE = "public_checks.py"
-RTOL, ATOL = 1e-11, 1e-13
+# When a committed array counts as up to date: the numerical gradients of the public case differ between BLAS
+# kernels by about 1e-9 of their size (finite differences magnify the last bits; 8.7e-10 measured under
+# OPENBLAS_CORETYPE=Prescott), the gradient check grades at 1e-6; these sit a hundred times above the one and
+# ten times below the other.
+RTOL, ATOL = 1e-7, 1e-8
 ROOTS = (public_check.check_function, public_check.notebook_verdicts, public_check.check_notebook, public_check.main,
          public_check.verdict_line)
 REPLACEMENTS = {

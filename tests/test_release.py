@@ -87,6 +87,7 @@ def test_each_autograded_cell_checks_the_public_case_in_the_release(release_note
 def test_committed_release_files_are_up_to_date(released_course, name):
     import numpy as np
 
+    from graders import release_checks
     from graders.npzfile import load_npz
 
     fresh, committed = (os.path.join(root, "release", ASSIGNMENT, name) for root in (released_course, ROOT))
@@ -95,5 +96,6 @@ def test_committed_release_files_are_up_to_date(released_course, name):
         return
     (fresh_arrays, fresh_meta), (arrays, meta) = load_npz(fresh), load_npz(committed)
     assert fresh_meta == meta and sorted(fresh_arrays) == sorted(arrays), name
-    for key, array in arrays.items():
-        np.testing.assert_allclose(fresh_arrays[key], array, rtol=1e-11, atol=1e-13, err_msg=f"{name}: {key}")
+    for key, array in arrays.items():  # within what counts as up to date on every BLAS kernel
+        np.testing.assert_allclose(fresh_arrays[key], array, rtol=release_checks.RTOL, atol=release_checks.ATOL,
+                                   err_msg=f"{name}: {key}")

@@ -42,9 +42,9 @@ def test_up_to_date_files_are_not_rewritten(tmp_path):
 
 
 def test_last_bit_differences_in_the_arrays_do_not_rewrite_them(tmp_path):
-    """Numerical gradients differ in the last bits between BLAS kernels: no change to commit for that."""
+    """Numerical gradients differ by about 1e-9 of their size between BLAS kernels: no change to commit for that."""
     arrays, meta = release_checks.public_case()
-    nudged = {key: value * (1 + 1e-14) if value.dtype.kind == "f" else value for key, value in arrays.items()}
+    nudged = {key: value * (1 + 1e-9) if value.dtype.kind == "f" else value for key, value in arrays.items()}
     save_npz(tmp_path / "public_case.npz", nudged, meta)
     assert release_checks.same_arrays(tmp_path / "public_case.npz", arrays, meta)
     changed = {key: value + 1e-6 if key.startswith("numerical_gradients") else value for key, value in arrays.items()}
