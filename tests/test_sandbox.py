@@ -821,11 +821,26 @@ def test_memory_is_limited_per_submission_not_per_process():
     assert all(verdict.passed for name, verdict in verdicts.items() if name != COST)
 
 
+def _descends_from(pid, ancestor):
+    """Whether process ``pid`` is a descendant of ``ancestor`` (another test run's sandboxes are not ours)."""
+    while pid > 1:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+                pid = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            return False
+        if pid == ancestor:
+            return True
+    return False
+
+
 def _kill_the_first_slow_worker(after):
-    """Kill, from outside, the first sandboxed worker that has run for ``after`` seconds."""
+    """Kill, from outside, the first sandboxed worker of this test process that has run for ``after`` seconds."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for pid in filter(str.isdigit, os.listdir("/proc")):
+            if not _descends_from(int(pid), os.getpid()):
+                continue
             try:
                 with open(f"/proc/{pid}/status", encoding="utf-8") as handle:
                     uid = int(next(line for line in handle if line.startswith("Uid:")).split()[1])
