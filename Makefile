@@ -5,7 +5,8 @@ PYTHON_BOOT ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 NBGRADER := $(VENV)/bin/nbgrader
-ASSIGNMENT := regularization
+ASSIGNMENT ?= regularization
+export GRADER_ASSIGNMENT := $(ASSIGNMENT)
 REPORTS ?= reports
 PYTEST_ARGS ?=
 JOBS ?=
@@ -44,12 +45,13 @@ data: venv
 expected: venv
 	$(PY) -m graders.make_expected
 
-# The release carries the grader's own checks of the public case (graders.release_checks), and a warning is
-# printed when the dataset no longer tells the notebook's story (graders.dataset_story).
+# The release carries the grader's own checks of the public case (graders.release_checks); then the
+# assignment's own step after a release runs, if it has one (Regularization: a warning when the dataset no longer
+# tells the notebook's story, graders.regularization.dataset_story).
 release: venv
 	$(PY) -m graders.release_checks
 	$(NBGRADER) generate_assignment $(ASSIGNMENT) --force --log-level=WARN
-	$(PY) -m graders.dataset_story
+	$(PY) -m graders.assignment
 
 # Exits non-zero, after writing the reports, when a submission needs the instructor's attention (listed).
 # STUDENT=id grades one student only, PART=K/N part K of N of the class (runs on different parts may go on at

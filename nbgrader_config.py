@@ -1,10 +1,11 @@
-"""nbgrader configuration of the Regularization course (default folder names).
+"""nbgrader configuration of the course (default folder names); the assignment is graders.notebook.ASSIGNMENT.
 
 Autograding runs each submission in a sandbox (graders.nbgrader_plugin) instead of
 executing hidden tests in the student's kernel. Set NBGRADER_STOCK_EXECUTE=1 to
 get stock nbgrader behaviour (used by the benchmark for comparison).
 """
 import os
+import re
 import sys
 import warnings
 
@@ -17,7 +18,7 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Dedu
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading, mark_recorded  # noqa: E402
-from graders.notebook import gradebook_url  # noqa: E402
+from graders.notebook import NOTEBOOK_NAME, gradebook_url  # noqa: E402
 from graders.feedback_page import (TEMPLATE_FILE, TEMPLATE_NAME, BundleMathJax, ListFailedCells,  # noqa: E402
                                    SummarizeFunctions, template_basedirs)
 from graders.sanitize import (DropActiveOutputs, PolicyHTMLExporter, ResetOutputMetadata,  # noqa: E402
@@ -29,7 +30,7 @@ warnings.filterwarnings("ignore", message="Object of type <Submitted", category=
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.root = ROOT
-c.CourseDirectory.course_id = "regularization"
+c.CourseDirectory.course_id = "regularization"  # the course; its assignments are the folders of source/
 c.CourseDirectory.db_url = gradebook_url(ROOT)
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
@@ -67,7 +68,8 @@ c.GenerateFeedback.exporter_class = PolicyHTMLExporter
 c.PolicyHTMLExporter.template_name = TEMPLATE_NAME
 c.PolicyHTMLExporter.template_file = TEMPLATE_FILE
 c.PolicyHTMLExporter.extra_template_basedirs = template_basedirs()
-# `nbgrader zip_collect` (an LMS download in downloaded/regularization/archive/) files each notebook named
-# <student id>_attempt_<anything>_Regularization.ipynb under submitted/<student id>/; the intake then applies
-# the student-id rule (graders.student_ids) as on every other road in.
-c.FileNameCollectorPlugin.named_regexp = r".*/(?P<student_id>[^/]+?)_attempt_[^/]*?_(?P<file_id>Regularization\.ipynb)$"
+# `nbgrader zip_collect` (an LMS download in downloaded/<assignment>/archive/) files each notebook named
+# <student id>_attempt_<anything>_<notebook> under submitted/<student id>/; the intake then applies the
+# student-id rule (graders.student_ids) as on every other road in.
+c.FileNameCollectorPlugin.named_regexp = (r".*/(?P<student_id>[^/]+?)_attempt_[^/]*?_(?P<file_id>"
+                                          + re.escape(NOTEBOOK_NAME) + ")$")

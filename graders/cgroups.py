@@ -31,7 +31,7 @@ import os
 import signal
 import time
 
-GROUP_FOLDER = "regularization-sandbox"
+GROUP_FOLDER = "grader-sandbox"
 # Moves the shell into each group it is given (writing 0 to cgroup.procs moves the writer), then becomes the command.
 JOIN_SCRIPT = 'while [ "$1" != -- ]; do echo 0 > "$1" || exit 125; shift; done; shift; exec "$@"'
 JOIN_FAILED_STATUS = 125

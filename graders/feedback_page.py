@@ -1,6 +1,6 @@
 """What a student reads first on their feedback page, and the local MathJax that renders its formulas.
 
-The page is nbgrader's feedback template with a summary on top (``templates/regularization_feedback``). The
+The page is nbgrader's feedback template with a summary on top (``templates/feedback_page``). The
 preprocessors below gather what the summary shows, one job each, into ``resources["summary"]``:
 
 - :class:`SummarizeFunctions`: each graded function with its points and its verdict, the likely mistake first;
@@ -13,15 +13,15 @@ class each hold their own copy (about 2.6 MB), so a student's folder renders any
 """
 import os
 
-from graders.mistakes import MISTAKES
-from graders.notebook import grade_id
+from graders.assignment import graders_module
+from graders.notebook import ASSIGNMENT, grade_id
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 from graders.sanitize import InertPreprocessor
 
-TEMPLATE_NAME = "regularization_feedback"
+TEMPLATE_NAME = "feedback_page"
 TEMPLATE_FILE = "page.html.j2"  # extends nbgrader's feedback page, index.html.j2
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in MISTAKES}
+MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in graders_module(ASSIGNMENT).MISTAKES}
 LIKELY_MISTAKE = ". Likely mistake: "
 #: The folder beside the page that holds its MathJax, and the scripts the page loads from it, in order.
 MATHJAX_FOLDER = "mathjax"

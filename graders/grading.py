@@ -9,19 +9,23 @@ import os
 import sys
 from dataclasses import dataclass
 
-from graders.checks import judge, same_output
-from graders.diagnosis import CaseOutcome, diagnose_cases
-from graders.mistakes import MISTAKES
-from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
+from graders.assignment import graders_module
+from graders.ladder import Failed, same_output
+from graders.mistakes import CaseOutcome
+from graders.notebook import ASSIGNMENT, EXPECTED_DIR, GRADED_FUNCTIONS, grade_id
 from graders.npzfile import load_npz
 from graders.plain import flatten, unflatten
 from graders.sandbox import run_submission
 
-EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
 # What a verdict shows of each catalogued mistake: ``{mistake id: (message, property or None)}`` (plain text,
 # which the release's public check carries; the rewrites themselves stay with the grader).
-MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property) for mistake in MISTAKES}
+MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property)
+                 for mistake in graders_module(ASSIGNMENT).MISTAKES}
+# The assignment's judges and optional checks, bound here so that the release's public check carries them.
+JUDGES = graders_module(ASSIGNMENT).JUDGES
+random_draw_failure = getattr(graders_module(ASSIGNMENT), "random_draw_failure", None)
+diagnose_cases = getattr(graders_module(ASSIGNMENT), "diagnose_cases", None)
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,34 @@ def grade_notebook(notebook, case_ids=None):
     return verdicts, result.cell_errors
 
 
+def judge(function_name, actual, expected, arguments, *, detail=False):
+    """Compare one output of a student's function with the expected one: the first failed check of its judge.
+
+    Parameters
+    ----------
+    function_name : str
+    actual : object
+        The student's output, already converted to plain data (see :mod:`graders.plain`).
+    expected : object
+        The reference output for the same case.
+    arguments : tuple
+        The arguments of the call.
+    detail : bool
+        Whether messages may give numbers computed from ``expected`` and ``arguments`` (counts,
+        errors, indices): only for a case whose expected output the student already has.
+
+    Returns
+    -------
+    CheckFailure or None
+        The first failed check, or None when every check passes.
+    """
+    try:
+        JUDGES[function_name](actual, expected, arguments, detail)
+    except Failed as failed:
+        return failed.failure
+    return None
+
+
 def judge_function(function_name, result, case_ids=None, defining_cell_error=None):
     """The verdict of one function from the worker's untrusted report (on ``case_ids``, default all).
 
@@ -162,7 +194,7 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     if record.get("mutated"):
         return _fail(function_name, "inputs unchanged", f"{where}: the function changed its input(s) "
                      f"{', '.join(map(str, record['mutated']))} in place; work on copies instead")
-    failure = _random_draw_failure(function_name, record.get("random_draws"))
+    failure = random_draw_failure and random_draw_failure(function_name, record.get("random_draws"))
     failure = failure or judge(function_name, output, expected, arguments, detail=case_id == PUBLIC_CASE)
     if failure is None:
         return None
@@ -201,12 +233,12 @@ def _agrees(student_output, mistake_output):
 
 
 def _property_diagnosis(function_name, cases, case_records, outputs):
-    """The diagnosis from properties (:mod:`graders.diagnosis`) on which the student's outputs agree.
+    """The assignment's diagnosis from properties (its ``diagnose_cases``) on which the student's outputs agree.
 
     Given on full grading only, never on the public case alone: the diagnosis recomputes the right values
     from the arguments, so its code stays with the grader and out of the release's public check, which says
     exactly what the grader says on the public case."""
-    if outputs is None:
+    if outputs is None or diagnose_cases is None:
         return None
     return diagnose_cases(function_name, [
         CaseOutcome(outputs[case_id], expected, arguments, case_records[case_id].get("random_draws") is True)
@@ -227,17 +259,6 @@ def _with_diagnosis(verdict, mistake_id, diagnosis):
         return verdict
     return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",
                    mistake_id, diagnosis and diagnosis.property)
-
-
-def _random_draw_failure(function_name, random_draws):
-    from graders.checks import CheckFailure
-
-    if function_name == "backward_propagation_with_dropout" and random_draws:
-        return CheckFailure("masks reused", "the backward pass draws new random numbers; it must reuse the "
-                            "masks D1 and D2 stored in the cache")
-    if function_name == "forward_propagation_with_dropout" and random_draws is False:
-        return CheckFailure("masks drawn", "no random numbers were drawn: draw D1 and D2 with np.random.rand")
-    return None
 
 
 def _error_verdict(function_name, where, error):

@@ -9,9 +9,7 @@ import warnings
 
 import numpy as np
 
-from graders.checks import judge
-from graders.grading import PUBLIC_CASE
-from graders.grading import expected_cases
+from graders.grading import PUBLIC_CASE, expected_cases, judge
 from graders.plain import flatten, unflatten
 
 

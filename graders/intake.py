@@ -7,7 +7,7 @@ never blocks), student ids must follow :mod:`graders.student_ids`, and the
 notebook is rebuilt by :mod:`graders.gradable` with the release's metadata
 only, its markup made inert by :mod:`graders.sanitize` (so that no page
 showing it runs it, formgrader's grading view included). For each student the
-intake writes ``intake/<student>/regularization/Regularization.ipynb`` (and
+intake writes ``intake/<student>/<assignment>/<notebook>`` (and
 the timestamp). A submission that cannot be read becomes the untouched
 release notebook with the reason recorded in its metadata; the grader shows
 that reason as the student's feedback and scores it 0. A student id that breaks the rule, or a
@@ -28,14 +28,13 @@ from graders import untrusted
 from graders.errors import NotReleased, UnreadableSubmission
 from graders.faults import fault_point
 from graders.gradebook import recorded_students
-from graders.notebook import ASSIGNMENT, ROOT, gradebook_url
+from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, ROOT, gradebook_url
 from graders.student_ids import id_problem, in_part, shown
 
-NOTEBOOK_NAME = "Regularization.ipynb"
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 MAX_TIMESTAMP_BYTES = 256
-INTAKE_KEY = "regularization_intake"
+INTAKE_KEY = "grader_intake"
 RECORD_MARKER = ".recorded"
 RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
 NBGRADER_CONFIG = os.path.join(ROOT, "nbgrader_config.py")

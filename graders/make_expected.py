@@ -1,8 +1,9 @@
 """Regenerate the expected arrays from the reference solution.
 
-Writes ``graders/expected/<function>.npz`` (inputs and expected outputs of
-every case) and ``source/regularization/public_expected.npz`` (the outputs of
-the public cases, shown to students). Running it twice gives identical bytes.
+Writes ``graders/<assignment>/expected/<function>.npz`` (inputs, expected outputs and the outputs of the
+catalogued mistakes of every case of the assignment's case table) and, when the source folder has a
+``public_tests.py`` with ``public_results``, ``source/<assignment>/public_expected.npz`` (the outputs of the
+public cases, shown to students). Running it twice gives identical bytes.
 
 Usage: ``python -m graders.make_expected [--out DIR] [--public-out FILE]``
 """
@@ -14,14 +15,12 @@ import warnings
 
 import numpy as np
 
-from graders.cases import CASES, case_arguments
-from graders.mistakes import MISTAKES
-from graders.notebook import ROOT, SOURCE_DIR
+from graders.assignment import graders_module
+from graders.notebook import ASSIGNMENT, EXPECTED_DIR, SOURCE_DIR
 from graders.npzfile import save_npz
 from graders.plain import CALL_SEED, flatten
 from graders.reference import mistaken_function, reference_namespace
 
-EXPECTED_DIR = os.path.join(ROOT, "graders", "expected")
 PUBLIC_EXPECTED = os.path.join(SOURCE_DIR, "public_expected.npz")
 
 
@@ -46,10 +45,11 @@ def call_quietly(function, arguments):
 
 def expected_for_function(function_name, reference):
     """Arrays and metadata of every case of one function: arguments, expected output, mistakes' outputs."""
-    mistakes = {m.mistake_id: mistaken_function(m) for m in MISTAKES if m.function == function_name}
+    assignment = graders_module(ASSIGNMENT)
+    mistakes = {m.mistake_id: mistaken_function(m) for m in assignment.MISTAKES if m.function == function_name}
     arrays, cases = {}, {}
-    for case in CASES[function_name]:
-        arguments = case_arguments(function_name, case, reference)
+    for case in assignment.CASES[function_name]:
+        arguments = assignment.case_arguments(function_name, case, reference)
         outputs = {"arguments": arguments, "expected": call_quietly(reference[function_name], arguments)}
         outputs.update({f"mistake/{mistake_id}": call_quietly(function, arguments)
                         for mistake_id, function in mistakes.items()})
@@ -58,16 +58,22 @@ def expected_for_function(function_name, reference):
             value_arrays, specs[name] = flatten(value, f"{case.case_id}/{name}")
             arrays.update(value_arrays)
         cases[case.case_id] = specs
-    meta = {"function": function_name, "cases": cases, "case_order": [case.case_id for case in CASES[function_name]],
+    meta = {"function": function_name, "cases": cases,
+            "case_order": [case.case_id for case in assignment.CASES[function_name]],
             "versions": library_versions()}
     return arrays, meta
 
 
 def public_expected(reference):
-    """Outputs of the public cases under the names the notebook's visible checks print."""
+    """Outputs of the public cases under the names the notebook's visible checks print, or None.
+
+    Only for an assignment whose ``public_tests.py`` has ``public_results(functions)``.
+    """
     import public_tests
 
-    functions = {name: reference[name] for name in CASES}
+    if not hasattr(public_tests, "public_results"):
+        return None
+    functions = {name: reference[name] for name in graders_module(ASSIGNMENT).CASES}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         results = public_tests.public_results(functions)
@@ -81,11 +87,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     reference = reference_namespace()
     os.makedirs(args.out, exist_ok=True)
-    for function_name in CASES:
+    functions = graders_module(ASSIGNMENT).CASES
+    for function_name in functions:
         arrays, meta = expected_for_function(function_name, reference)
         save_npz(os.path.join(args.out, function_name + ".npz"), arrays, meta)
-    save_npz(args.public_out, public_expected(reference))
-    print(f"wrote {len(CASES)} expected files to {args.out} and {args.public_out}")
+    written = [args.out]
+    public = public_expected(reference) if os.path.exists(os.path.join(SOURCE_DIR, "public_tests.py")) else None
+    if public is not None:
+        save_npz(args.public_out, public)
+        written.append(args.public_out)
+    print(f"wrote {len(functions)} expected files to {' and '.join(written)}")
 
 
 if __name__ == "__main__":

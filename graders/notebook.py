@@ -1,16 +1,18 @@
-"""Reading the assignment notebooks: which cells define code, and the points of each graded function."""
+"""Reading the assignment notebooks: which cells define code, and the points of each graded function.
+
+The constants name the assignment being graded (see :mod:`graders.assignment`): its source folder and notebook,
+and its graded functions in the notebook's order.
+"""
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ASSIGNMENT = "regularization"
+from graders.assignment import ROOT, graded_functions, notebook_name, selected_name, test_cell_points
+
+ASSIGNMENT = selected_name()
 SOURCE_DIR = os.path.join(ROOT, "source", ASSIGNMENT)
-SOURCE_NOTEBOOK = os.path.join(SOURCE_DIR, "Regularization.ipynb")
-GRADED_FUNCTIONS = (
-    "compute_cost_with_regularization",
-    "backward_propagation_with_regularization",
-    "forward_propagation_with_dropout",
-    "backward_propagation_with_dropout",
-)
+NOTEBOOK_NAME = notebook_name(SOURCE_DIR)
+SOURCE_NOTEBOOK = os.path.join(SOURCE_DIR, NOTEBOOK_NAME)
+GRADED_FUNCTIONS = tuple(graded_functions(SOURCE_NOTEBOOK))
+EXPECTED_DIR = os.path.join(ROOT, "graders", ASSIGNMENT, "expected")
 # Cells with these grade_id prefixes only run or test code; grading never executes them.
 NON_DEFINITION_PREFIXES = ("run_", "public_test_", "test_")
 
@@ -56,12 +58,7 @@ def strip_magics(source):
 
 def points_by_function(notebook):
     """Points of each graded function, read from its autograded test cell ``test_<function>``."""
-    points = {}
-    for cell in notebook.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and str(meta.get("grade_id", "")).startswith("test_"):
-            points[meta["grade_id"][len("test_"):]] = float(meta["points"])
-    return points
+    return test_cell_points(notebook.cells)
 
 
 def read_source_notebook():

@@ -9,12 +9,13 @@ verdict and the catalogue of mistakes are the grader's own.
 
 ``make release`` copies this module, with every part of the grader it calls, into the release as
 ``public_checks.py`` (:mod:`graders.release_checks`). The copy reads the public case from
-``public_case.npz`` beside it (:func:`public_expected_cases`, :func:`public_numerical_gradients`) instead of
+``public_case.npz`` beside it (:func:`public_expected_cases`, :func:`public_precomputed`) instead of
 the grader's expected arrays: its arguments, its expected output, the outputs of the catalogued mistakes on
-it and the numerical gradients of its regularized cost. Nothing about the hidden cases ships.
+it and what the assignment's checks compute from the reference on it (its ``RELEASE_PRECOMPUTED``, such as
+numerical gradients). Nothing about the hidden cases ships.
 
 Students run the copy in two ways: the notebook's visible checks call :func:`check_function`, and
-``python public_tests.py Regularization.ipynb`` calls :func:`main` (:func:`check_notebook`).
+``python public_tests.py <notebook>`` calls :func:`main` (:func:`check_notebook`).
 """
 import contextlib
 import json
@@ -28,7 +29,8 @@ import warnings
 import numpy as np
 
 from graders.grading import PUBLIC_CASE, expected_cases, judge_function
-from graders.notebook import GRADED_FUNCTIONS, NON_DEFINITION_PREFIXES
+from graders.ladder import same_output
+from graders.notebook import GRADED_FUNCTIONS, NON_DEFINITION_PREFIXES, NOTEBOOK_NAME
 from graders.npzfile import load_npz
 from graders.plain import unflatten
 from graders.sandbox import SECONDS_PER_CALL, SECONDS_PER_CELL
@@ -229,7 +231,7 @@ def main(argv=None):
     """``python public_tests.py NOTEBOOK``: exit status 0 when every public check passes, 1 if not, 2 unreadable."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
-        print("usage: python public_tests.py Regularization.ipynb", file=sys.stderr)
+        print(f"usage: python public_tests.py {NOTEBOOK_NAME}", file=sys.stderr)
         return 2
     return check_notebook(argv[0])
 
@@ -248,10 +250,17 @@ def public_expected_cases(function_name):
     return [(PUBLIC_CASE, unflatten(arrays, specs["arguments"]), unflatten(arrays, specs["expected"]), mistakes)]
 
 
-def public_numerical_gradients(X, Y, cache, lambd):
-    """In the release, ``numerical_gradients``: those of the public case, the only one the release judges."""
+def public_precomputed(*arguments):
+    """In the release, each function of the assignment's ``RELEASE_PRECOMPUTED``: its result on the public case.
+
+    The release step recorded every call the checks made on the public case, with its arguments; the call
+    whose arguments equal these (no two recorded calls have equal arguments) gives the result.
+    """
     arrays, meta = load_npz(public_case_path())
-    return unflatten(arrays, meta["numerical_gradients"])
+    for call in meta["precomputed"]:
+        if same_output(arguments, unflatten(arrays, call["arguments"])):
+            return unflatten(arrays, call["result"])
+    raise ValueError("this call was not made on the public case when the release was written")
 
 
 def no_property_diagnosis(function_name, cases, case_records, outputs):

@@ -26,13 +26,13 @@ import xml.etree.ElementTree as ElementTree
 
 from graders.faults import fault_point
 from graders.gradebook import submission_scores
-from graders.mistakes import MISTAKES
-from graders.notebook import (ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, gradebook_url, points_by_function,
-                              read_source_notebook)
+from graders.assignment import graders_module
+from graders.notebook import (ASSIGNMENT, GRADED_FUNCTIONS, NOTEBOOK_NAME, ROOT, grade_id, gradebook_url,
+                              points_by_function, read_source_notebook)
 
-NOTEBOOK = "Regularization"
-VERDICT_KEY = "regularization_verdict"  # a test cell's verdict, in its metadata
-CELL_ERROR_KEY = "regularization_cell_error"  # the error of a cell that failed when graded, in its metadata
+NOTEBOOK = os.path.splitext(NOTEBOOK_NAME)[0]
+VERDICT_KEY = "grader_verdict"  # a test cell's verdict, in its metadata
+CELL_ERROR_KEY = "grader_cell_error"  # the error of a cell that failed when graded, in its metadata
 
 
 def collect(root=ROOT):
@@ -147,7 +147,7 @@ def xml_text(text):
 def write_junit(record, path):
     """One JUnit test suite for the student, one test case per function; every string made XML-safe."""
     student = xml_text(record["student"])
-    suite = ElementTree.Element("testsuite", name=f"regularization.{student}",
+    suite = ElementTree.Element("testsuite", name=f"{ASSIGNMENT}.{student}",
                                 tests=str(len(GRADED_FUNCTIONS)),
                                 failures=str(sum(not f.get("passed") for f in record["functions"].values())))
     for name in GRADED_FUNCTIONS:
@@ -161,7 +161,7 @@ def write_junit(record, path):
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
-MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
+MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in graders_module(ASSIGNMENT).MISTAKES}
 LABEL_WIDTH = 60  # characters per line of a mistake's label
 
 

@@ -1,8 +1,8 @@
-"""Place a student's notebook under ``submitted/<student>/regularization/`` with a timestamp.
+"""Place a student's notebook under ``submitted/<student>/<assignment>/`` with a timestamp.
 
 An earlier submission is never overwritten silently: without ``--replace``
 the command refuses; with it, the earlier notebook and timestamp are kept
-under ``submitted/<student>/regularization/.history/<timestamp>/``.
+under ``submitted/<student>/<assignment>/.history/<timestamp>/``.
 
 Usage: ``python -m graders.submit NOTEBOOK STUDENT_ID [--replace]``
 """

@@ -68,7 +68,7 @@ def test_an_unreadable_submission_needs_no_attention(released_course):
     assert "'d-empty'" not in result.stdout.split("need the instructor's attention")[-1]
     notebook = nbformat.read(os.path.join(released_course, "autograded", "d-empty", ASSIGNMENT,
                                           "Regularization.ipynb"), as_version=4)
-    assert notebook.metadata["regularization_intake"]["unreadable"] == "the notebook file is empty"
+    assert notebook.metadata["grader_intake"]["unreadable"] == "the notebook file is empty"
 
 
 def test_one_student_or_everyone_is_graded_again_on_request_and_clean_keeps_the_gradebook(released_course):

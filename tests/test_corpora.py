@@ -1,7 +1,7 @@
 """The corpora of submissions, graded in one batch through the real ``make autograde``.
 
 - mutants: one catalogued mistake each; the function loses its points and the feedback names the mistake, and
-  the property it declares (see graders.diagnosis) when it has one;
+  the property it declares (see graders.regularization.diagnosis) when it has one;
 - variants: correct solutions written differently; full marks;
 - hostile: attacks and broken code; each gets exactly its honest score;
 - broken files: unreadable or unusual notebook files; a one-line reason, the batch goes on.
@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.mistakes import MISTAKES
+from graders.regularization.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
 from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
@@ -214,7 +214,7 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
 def test_a_library_version_mismatch_is_reported(released_course):
     from graders.npzfile import load_npz, save_npz
 
-    path = os.path.join(released_course, "graders", "expected", "compute_cost_with_regularization.npz")
+    path = os.path.join(released_course, "graders", "regularization", "expected", "compute_cost_with_regularization.npz")
     arrays, meta = load_npz(path)
     save_npz(path, arrays, {**meta, "versions": {**meta["versions"], "numpy": "0.0.0"}})
     result = make(released_course, "autograde")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from graders import dataset_story
+from graders.regularization import dataset_story
 from graders.notebook import ROOT
 from tests.conftest import reference_file
 

@@ -1,4 +1,4 @@
-"""graders.dataset_story: `make release` warns, once measured, when a dataset no longer tells the notebook's story."""
+"""graders.regularization.dataset_story: `make release` warns, once measured, when a dataset no longer tells the notebook's story."""
 import ast
 import os
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.io
 
-from graders import dataset_story
+from graders.regularization import dataset_story
 from graders.notebook import grade_id, read_source_notebook
 from tests.conftest import copy_course, make
 

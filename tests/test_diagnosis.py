@@ -1,4 +1,4 @@
-"""Diagnoses from properties (:mod:`graders.diagnosis`), on mistaken functions run in-process on the real cases.
+"""Diagnoses from properties (:mod:`graders.regularization.diagnosis`), on mistaken functions run in-process on the real cases.
 
 Each single-place mistake of :mod:`tests.single_mistakes` gets its property and origin keys; each catalogued
 mistake gets the property it declares (or none); correct variants and near misses get no diagnosis; the verdict
@@ -16,13 +16,14 @@ import warnings
 import numpy as np
 import pytest
 
-from graders.diagnosis import PROPERTIES, CaseOutcome, Diagnosis, diagnose, diagnose_cases
 from graders.grading import Verdict, expected_cases, judge_function
 from graders.in_kernel import to_plain
-from graders.mistakes import MISTAKES, Mistake
+from graders.mistakes import CaseOutcome, Diagnosis, Mistake
 from graders.notebook import GRADED_FUNCTIONS, strip_magics
 from graders.plain import CALL_SEED, flatten
 from graders.reference import mistaken_function, reference_namespace
+from graders.regularization.diagnosis import PROPERTIES, diagnose, diagnose_cases
+from graders.regularization.mistakes import MISTAKES
 from graders.sandbox import RunResult
 from tests.corpus import load_entries
 from tests.single_mistakes import COST, NEAR_MISSES, SINGLE_MISTAKES, SingleMistake

@@ -10,7 +10,7 @@ from graders import make_expected
 from graders.npzfile import load_npz
 from graders.notebook import GRADED_FUNCTIONS
 
-# Far below the grading tolerance (graders.checks.RTOL = 1e-7), far above last-bit differences (~1e-14).
+# Far below the grading tolerance (graders.ladder.RTOL = 1e-7), far above last-bit differences (~1e-14).
 RTOL, ATOL = 1e-11, 1e-13
 FILES = [f + ".npz" for f in GRADED_FUNCTIONS]
 

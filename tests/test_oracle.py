@@ -11,7 +11,8 @@ import re
 import numpy as np
 import pytest
 
-from graders.checks import DROPOUT_CACHE_NAMES, judge
+from graders.grading import judge
+from graders.regularization.checks import DROPOUT_CACHE_NAMES
 from graders.grading import PUBLIC_CASE, expected_cases, judge_function
 from graders.plain import flatten
 from graders.sandbox import RunResult

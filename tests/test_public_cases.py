@@ -90,8 +90,7 @@ def test_visible_check_prints_one_line_for_the_reference(reference, capsys):
 @pytest.mark.parametrize("factor, check", [(2, "values"), (0, "values")])
 def test_visible_check_raises_the_autograders_verdict_on_one_line(reference, capsys, factor, check):
     import public_tests
-    from graders.checks import judge
-    from graders.grading import PUBLIC_CASE, expected_cases
+    from graders.grading import PUBLIC_CASE, expected_cases, judge
     from graders.in_kernel import to_plain
 
     cost = reference["compute_cost_with_regularization"]

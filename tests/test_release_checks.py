@@ -10,7 +10,7 @@ from graders import release_checks
 from graders.grading import PUBLIC_CASE, expected_cases
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, SOURCE_DIR, read_source_notebook
 from graders.npzfile import load_npz, save_npz
-from graders.plain import flatten
+from graders.plain import flatten, unflatten
 from tests.notebooks import solution_region_lines
 
 FOLDERS = {"source": SOURCE_DIR, "release": os.path.join(ROOT, "release", ASSIGNMENT)}
@@ -47,7 +47,7 @@ def test_last_bit_differences_in_the_arrays_do_not_rewrite_them(tmp_path):
     nudged = {key: value * (1 + 1e-9) if value.dtype.kind == "f" else value for key, value in arrays.items()}
     save_npz(tmp_path / "public_case.npz", nudged, meta)
     assert release_checks.same_arrays(tmp_path / "public_case.npz", arrays, meta)
-    changed = {key: value + 1e-6 if key.startswith("numerical_gradients") else value for key, value in arrays.items()}
+    changed = {key: value + 1e-6 if key.startswith("precomputed/") else value for key, value in arrays.items()}
     save_npz(tmp_path / "public_case.npz", changed, meta)
     assert not release_checks.same_arrays(tmp_path / "public_case.npz", arrays, meta)
 
@@ -75,8 +75,22 @@ def test_the_checks_module_holds_no_solution_and_no_hidden_case(regenerated):
     for case_id in HIDDEN_CASE_IDS:
         assert case_id not in text
     assert not re.search(r"^\s*(from|import) (graders|plain)\b", text, re.M)
-    assert "expected_cases = public_expected_cases" in text and "numerical_gradients = public_numerical_gradients" \
-        in text
+    assert "expected_cases = public_expected_cases" in text and "numerical_gradients = public_precomputed" in text
+
+
+def test_the_release_carries_each_precomputed_call_on_the_public_case(regenerated):
+    """The gradient check's numerical gradients (which need the reference) ship for the public case alone."""
+    from graders.regularization.gradient_check import numerical_gradients
+
+    arrays, meta = load_npz(regenerated / "public_case.npz")
+    [call] = meta["precomputed"]
+    [(_, arguments, _, _)] = [case for case in expected_cases("backward_propagation_with_regularization")
+                              if case[0] == PUBLIC_CASE]
+    stored = unflatten(arrays, call["result"])
+    fresh = numerical_gradients(*arguments)
+    assert sorted(stored) == sorted(fresh)
+    for key, value in fresh.items():
+        np.testing.assert_allclose(stored[key], value, rtol=release_checks.RTOL, atol=release_checks.ATOL)
 
 
 def test_a_copy_of_the_release_without_graders_imports_the_checks(tmp_path):
@@ -97,11 +111,11 @@ def test_a_copy_of_the_release_without_graders_imports_the_checks(tmp_path):
 
 def test_a_grader_that_cannot_be_copied_stops_the_release_in_one_line(tmp_path, monkeypatch, capsys):
     def unbundleable(*arguments):
-        raise release_checks.BundleError("graders.checks.JUDGES = <object> cannot be written as a literal")
+        raise release_checks.BundleError("graders.grading.JUDGES = <object> cannot be written as a literal")
 
     monkeypatch.setattr(release_checks, "bundle", unbundleable)
     with pytest.raises(SystemExit) as stopped:
         release_checks.main(["--folder", str(tmp_path)])
     assert stopped.value.code == ("make release: the grader's checks cannot be copied into the release: "
-                                  "graders.checks.JUDGES = <object> cannot be written as a literal")
+                                  "graders.grading.JUDGES = <object> cannot be written as a literal")
     assert os.listdir(tmp_path) == []

@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from graders import grade_table, reports
-from graders.mistakes import MISTAKES
+from graders.regularization.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, points_by_function, read_source_notebook
 from tests.conftest import make
 from tests.notebooks import make_submission, reference_solutions, write_submission

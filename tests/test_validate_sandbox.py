@@ -13,7 +13,7 @@ from graders import validate
 from graders.notebook import ROOT
 from tests.notebooks import make_submission, reference_solutions
 
-SECRET = os.path.join(ROOT, "graders", "expected", "compute_cost_with_regularization.npz")
+SECRET = os.path.join(ROOT, "graders", "regularization", "expected", "compute_cost_with_regularization.npz")
 PREFIX_TARGET = os.path.join(sys.prefix, "written-by-a-student")
 
 # A student's extra cell that tries everything the sandbox forbids and reports, in the error it raises

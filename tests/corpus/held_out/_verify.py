@@ -2,7 +2,7 @@
 
 Run from anywhere: ``python tests/corpus/held_out/_verify.py``. For each entry
 the mistaken function and the reference one are called on the grader's cases
-(``graders.cases.CASES``) and on a few extra seeded argument sets, and the
+(``graders.regularization.cases.CASES``) and on a few extra seeded argument sets, and the
 script asserts that
 
 1. the entry runs without error on every argument set;
@@ -32,9 +32,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, ROOT)
 
-from graders.cases import CASES, Case, case_arguments  # noqa: E402
+from graders.regularization.cases import CASES, Case, case_arguments  # noqa: E402
 from graders.notebook import GRADED_FUNCTIONS, SOURCE_DIR, strip_magics  # noqa: E402
-from graders.reference import reference_function  # noqa: E402
+from graders.regularization.gradient_check import reference_function  # noqa: E402
 from tests.corpus import load_entries  # noqa: E402
 
 if SOURCE_DIR not in sys.path:

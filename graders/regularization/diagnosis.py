@@ -33,7 +33,7 @@ calls the function on a copy of the arguments, so the output still relates to th
 Messages name the origin keys and the relation, never a number taken from a case (a hidden case must not
 leak), only symbolic factors such as "twice" or "m times".
 
-The catalogue of whole-function rewrites (:mod:`graders.mistakes`) stays beside these diagnoses: each
+The catalogue of whole-function rewrites (:mod:`graders.regularization.mistakes`) stays beside these diagnoses: each
 catalogued mistake declares the property its outputs show, and :mod:`graders.grading` names both when they
 agree. When they disagree, the catalogue's message is kept and the property dropped: a catalogued rewrite
 that reproduces every output of every case is the stronger evidence, and a property is shown only when
@@ -49,6 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from graders.mistakes import CaseOutcome, Diagnosis
 from graders.plain import CALL_SEED
 
 PROPERTIES = (
@@ -67,34 +68,6 @@ PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 FORWARD_KEYS = PARAMETER_NAMES + ("Z1", "D1", "A1", "Z2", "D2", "A2", "Z3", "A3", "cache A3")
 # Seeds tried for masks drawn after another seed than 1 (a function that sets none draws after CALL_SEED).
 OTHER_SEEDS = tuple(range(101)) + (123, 321, 1234, 4321, 12345, 54321, 123456) + tuple(range(2015, 2031))
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """What is wrong with a function's output.
-
-    Attributes
-    ----------
-    property : str
-        One name of :data:`PROPERTIES`.
-    origin : tuple of str
-        The output keys where the error starts, in the order of the computation.
-    message : str
-        One sentence for the student naming the keys and the relation.
-    """
-
-    property: str
-    origin: tuple
-    message: str
-
-
-class CaseOutcome(NamedTuple):
-    """One case of a function: the student's output (None when the call raised) and the trusted data."""
-
-    output: object
-    expected: object
-    arguments: tuple
-    random_draws: bool | None = None
 
 
 @dataclass(frozen=True)
