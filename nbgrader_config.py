@@ -17,7 +17,8 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Dedu
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
-from graders.nbgrader_plugin import OverwriteReleasedCells, SandboxedGrading, mark_recorded  # noqa: E402
+from graders.nbgrader_plugin import (ClearHiddenTestsOfGradeCells, GradeInSandbox, OverwriteReleasedCells,  # noqa: E402
+                                     ShowCellErrors, WriteVerdicts, mark_recorded)
 from graders.notebook import NOTEBOOK_NAME, gradebook_url  # noqa: E402
 from graders.feedback_page import (TEMPLATE_FILE, TEMPLATE_NAME, BundleMathJax, ListFailedCells,  # noqa: E402
                                    SummarizeFunctions, template_basedirs)
@@ -44,9 +45,9 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
     # autograded test cells are replaced by the verdicts, which alone decide the score.
     c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteReleasedCells,
                                           CheckCellMetadata]
-    # The metadata was checked by the sanitizing pass above; SandboxedGrading changes none of nbgrader's.
-    c.Autograde.autograde_preprocessors = [SandboxedGrading, IgnorePattern, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties]
+    # The metadata was checked by the sanitizing pass above; the grader's preprocessors change none of nbgrader's.
+    c.Autograde.autograde_preprocessors = [GradeInSandbox, ShowCellErrors, ClearHiddenTestsOfGradeCells, WriteVerdicts,
+                                           IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties]
     # a student is marked as recorded only once their grades are committed (crash-safe reruns)
     c.Autograde.post_convert_hook = mark_recorded
 elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once

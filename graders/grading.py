@@ -9,7 +9,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from graders.assignment import graders_module
+from graders.assignment import check_names, graders_module
 from graders.ladder import Failed, same_output
 from graders.mistakes import CaseOutcome
 from graders.notebook import ASSIGNMENT, EXPECTED_DIR, GRADED_FUNCTIONS, grade_id
@@ -22,6 +22,8 @@ PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected
 # which the release's public check carries; the rewrites themselves stay with the grader).
 MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property)
                  for mistake in graders_module(ASSIGNMENT).MISTAKES}
+# Every check a verdict may name, from one registry: the ladder's and the engine's, then the assignment's own.
+CHECKS = check_names(ASSIGNMENT)
 # The assignment's judges and optional checks, bound here so that the release's public check carries them.
 JUDGES = graders_module(ASSIGNMENT).JUDGES
 random_draw_failure = getattr(graders_module(ASSIGNMENT), "random_draw_failure", None)
@@ -52,6 +54,11 @@ class Verdict:
     message: str
     diagnosis: str | None = None
     property: str | None = None
+
+    def __post_init__(self):
+        if self.check is not None and self.check not in CHECKS:
+            raise ValueError(f"the check {self.check!r} is in no registry: add it to graders.ladder.CHECK_NAMES "
+                             f"or to the CHECK_NAMES of graders/{ASSIGNMENT}")
 
 
 def version_mismatches(recorded):

@@ -22,6 +22,7 @@ NOT_SHOWN = "the numbers of a hidden case are not shown"
 
 # The checks of the engine and of this ladder, in the order a verdict meets them: {name: what it asserts}.
 CHECK_NAMES = {
+    "readable": "the submitted file could be read as a notebook",
     "exists": "the notebook defines the function",
     "implemented": "the function no longer raises NotImplementedError",
     "runs": "each call returns within its time and memory without raising",

@@ -1,21 +1,26 @@
-"""An nbgrader preprocessor that grades in the sandbox instead of in the student's kernel.
+"""nbgrader preprocessors that grade in the sandbox instead of in the student's kernel, one job each.
 
-It takes the place of nbgrader's ``Execute`` in ``Autograde.autograde_preprocessors``.
-The student's code never runs in nbgrader's process: the verdict of each
-graded function is computed by :mod:`graders.grading` and written as the
-output of its autograded test cell, where nbgrader's ``SaveAutoGrades`` reads
-it (an error output scores 0, anything else full points). Errors of the
-student's own cells are shown on those cells and kept in their metadata, for
-the summary of the feedback page. The hidden part of each test cell is
-removed from the autograded notebook, which feedback is made from.
+In ``Autograde.autograde_preprocessors`` they take the place of nbgrader's ``Execute``, in this order:
+
+1. :class:`GradeInSandbox`: the verdict of each graded function (:mod:`graders.grading`, run in the sandbox, or
+   the intake's reason why the file could not be read) and the errors of the student's cells, into
+   ``resources["grader"]``. The student's code never runs in nbgrader's process.
+2. :class:`ShowCellErrors`: each cell that failed while grading gets its error as its output and in its
+   metadata, for the summary of the feedback page.
+3. :class:`ClearHiddenTestsOfGradeCells`: nbgrader's ``ClearHiddenTests``, on the autograded test cells only
+   (their source is the release's, restored by :class:`OverwriteReleasedCells`): feedback is made from the
+   autograded notebook and never shows the hidden line.
+4. :class:`WriteVerdicts`: each autograded test cell's output is its verdict, where nbgrader's
+   ``SaveAutoGrades`` reads it (an error output scores 0, anything else full points), and its metadata keeps it
+   for the reports.
 """
 import dataclasses
 import json
 import os
-import re
 
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
+from nbgrader.utils import is_grade
 from nbformat.v4 import new_output
 
 from graders.batch import cached_grade
@@ -25,11 +30,11 @@ from graders.intake import INTAKE_KEY, write_record_marker
 from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 
-HIDDEN_TESTS = re.compile(r"\n?[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*", re.S)
+RESOURCES_KEY = "grader"  # resources[RESOURCES_KEY]: {"verdicts": {function: Verdict}, "cell_errors": [...]}
 
 
-class SandboxedGrading(NbGraderPreprocessor):
-    """Write sandboxed verdicts into the autograded test cells."""
+class GradeInSandbox(NbGraderPreprocessor):
+    """Grade the notebook in the sandbox (or take the intake's reason it is unreadable) into ``resources``."""
 
     def preprocess(self, nb, resources):
         fault_point("recording")
@@ -40,26 +45,54 @@ class SandboxedGrading(NbGraderPreprocessor):
             cell_errors = []
         else:
             verdicts, cell_errors = cached_grade(nb)
-        for error in cell_errors:
+        resources[RESOURCES_KEY] = {"verdicts": verdicts, "cell_errors": cell_errors}
+        return nb, resources
+
+
+class ShowCellErrors(NbGraderPreprocessor):
+    """Show the error of each cell that failed while grading on that cell, and keep it in its metadata."""
+
+    def preprocess(self, nb, resources):
+        for error in resources[RESOURCES_KEY]["cell_errors"]:
             cell = nb.cells[error["cell"]]
             message = encodable(error["error"])
             cell.metadata[CELL_ERROR_KEY] = message
             cell.outputs = [_error_output("CellError", f"while grading, this cell failed: {message}")]
+        return nb, resources
+
+
+class ClearHiddenTestsOfGradeCells(ClearHiddenTests):
+    """nbgrader's ``ClearHiddenTests`` on the autograded test cells alone.
+
+    Other cells are the student's: text that looks like a hidden-test marker there is left as it is, and never
+    stops the recording of the notebook.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and is_grade(cell):
+            return super().preprocess_cell(cell, resources, cell_index)
+        return cell, resources
+
+
+class WriteVerdicts(NbGraderPreprocessor):
+    """Write each graded function's verdict as the output of its autograded test cell, and into its metadata."""
+
+    def preprocess(self, nb, resources):
+        verdicts = resources[RESOURCES_KEY]["verdicts"]
         for cell in nb.cells:
-            name = grade_id(cell) or ""
-            if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+            if cell.cell_type != "code" or not is_grade(cell):
                 continue
-            cell.source = HIDDEN_TESTS.sub("", cell.source)
+            name = grade_id(cell) or ""
             cell.execution_count = None
             verdict = verdicts.get(name[len("test_"):])
-            verdict = verdict and dataclasses.replace(verdict, message=encodable(verdict.message))
-            if verdict is not None:
-                cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
-                                              "diagnosis": verdict.diagnosis, "property": verdict.property,
-                                              "message": verdict.message}
             if verdict is None:
                 cell.outputs = [_error_output("UnknownTest", f"no grader for the cell {name}")]
-            elif verdict.passed:
+                continue
+            verdict = dataclasses.replace(verdict, message=encodable(verdict.message))
+            cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
+                                          "diagnosis": verdict.diagnosis, "property": verdict.property,
+                                          "message": verdict.message}
+            if verdict.passed:
                 cell.outputs = [new_output("stream", name="stdout", text=verdict.message + "\n")]
             else:
                 cell.outputs = [_error_output("GradingFailure", verdict.message)]
@@ -75,18 +108,27 @@ class OverwriteReleasedCells(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, cell_index):
         source = self._test_source(cell)
-        if source is not None and cell.source == HIDDEN_TESTS.sub("", source):
+        if source is not None and cell.source == _without_hidden_tests(source):
             cell.source = source
         return super().preprocess_cell(cell, resources, cell_index)
 
     def _test_source(self, cell):
         """The gradebook's source of an autograded test cell (hidden tests included); None for other cells."""
-        if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("grade"):
+        if cell.cell_type != "code" or not is_grade(cell):
             return None
         try:
             return self.gradebook.find_source_cell(grade_id(cell), self.notebook_id, self.assignment_id).source
         except MissingEntry:
             return None
+
+
+def _without_hidden_tests(source):
+    """``source`` as ``nbgrader generate_assignment`` releases it: its hidden test region removed."""
+    from nbformat.v4 import new_code_cell
+
+    cell = new_code_cell(source)
+    ClearHiddenTests()._remove_hidden_test_region(cell)
+    return cell.source
 
 
 def encodable(text):

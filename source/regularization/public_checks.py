@@ -25,9 +25,32 @@ import types
 import warnings
 
 
+ASSIGNMENT = 'regularization'
 ATOL = 1e-10
 CALL_SEED = 0
 CELL_SOURCES = {}
+CHECKS = {'readable': 'the submitted file could be read as a notebook',
+ 'exists': 'the notebook defines the function',
+ 'implemented': 'the function no longer raises NotImplementedError',
+ 'runs': 'each call returns within its time and memory without raising',
+ 'signature': 'the function takes the parameters it was given',
+ 'names defined': 'every name the function reads is defined',
+ 'no notebook globals': 'the function reads no variable of the notebook, only its arguments',
+ 'inputs unchanged': 'the function does not change its inputs in place',
+ 'type': 'the returned value (or an array in it) has the expected type',
+ 'keys': 'a returned dict has every expected key',
+ 'shape': 'each array has the expected shape',
+ 'dtype': 'each array holds numbers',
+ 'mask values': 'a mask holds only 0 and 1 (or False and True)',
+ 'mask': 'a mask equals the seeded draw',
+ 'value': 'a number is finite',
+ 'values': 'the values equal the expected ones within the tolerance',
+ 'gradient check': 'the L2 gradients are the derivatives of the regularized cost (central differences)',
+ 'cache layout': 'the dropout cache is the tuple (Z1, D1, A1, W1, b1, ..., Z3, A3, W3, b3) of arrays',
+ 'dropout scaling': "A1 and A2 are relu(Z) * D / keep_prob of the student's own Z and D",
+ 'output layer': 'A3 is sigmoid(Z3): no dropout on the output layer',
+ 'masks drawn': 'the dropout forward pass draws its masks with np.random.rand',
+ 'masks reused': "the dropout backward pass reuses the cache's masks and draws nothing"}
 DROPOUT_CACHE_NAMES = ('Z1', 'D1', 'A1', 'W1', 'b1', 'Z2', 'D2', 'A2', 'W2', 'b2', 'Z3', 'A3', 'W3', 'b3')
 GRADED_FUNCTIONS = ('compute_cost_with_regularization',
  'backward_propagation_with_regularization',
@@ -149,6 +172,11 @@ class Verdict:
     message: str
     diagnosis: str | None = None
     property: str | None = None
+
+    def __post_init__(self):
+        if self.check is not None and self.check not in CHECKS:
+            raise ValueError(f"the check {self.check!r} is in no registry: add it to graders.ladder.CHECK_NAMES "
+                             f"or to the CHECK_NAMES of graders/{ASSIGNMENT}")
 
 
 # from graders/ladder.py
