@@ -35,13 +35,14 @@ VERDICT_KEY = "grader_verdict"  # a test cell's verdict, in its metadata
 CELL_ERROR_KEY = "grader_cell_error"  # the error of a cell that failed when graded, in its metadata
 
 
-def collect(root=ROOT):
+def collect(root=ROOT, url=None):
     """Per-student records: ``[{"student", "total", "max", "functions": {name: {...}}}]`` sorted by id.
 
-    Scores are the gradebook's (manual grades included), each capped at its maximum; see :func:`final_total`.
+    Scores are the gradebook's at ``url`` (default: the course's; manual grades included), each capped at its
+    maximum; see :func:`final_total`.
     """
     records = []
-    submissions = submission_scores(gradebook_url(root), ASSIGNMENT, NOTEBOOK)
+    submissions = submission_scores(url or gradebook_url(root), ASSIGNMENT, NOTEBOOK)
     for student, submission in sorted(submissions.items()):
         cells = submission["cells"]
         scores = {name[len("test_"):]: (min(score, maximum), maximum) for name, (score, maximum) in cells.items()}

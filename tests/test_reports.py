@@ -58,6 +58,17 @@ def test_grades_csv_gives_the_totals_nbgrader_export_gives(released_course):
     for student_id in ("a-on-time", "b-late"):
         assert float(ours[student_id]["total"]) == float(theirs[student_id]["score"])
 
+    # The same spreadsheet through nbgrader's export-plugin API, for the whole class and for one student.
+    plugin = os.path.join(course, "plugin.csv")
+    subprocess.run([NBGRADER, "export", "--exporter=graders.export.GradesExport", f"--to={plugin}"], cwd=course,
+                   check=True, capture_output=True)
+    with open(plugin, encoding="utf-8") as exported, open(os.path.join(course, "reports", "grades.csv"),
+                                                          encoding="utf-8") as reported:
+        assert exported.read() == reported.read()
+    subprocess.run([NBGRADER, "export", "--exporter=graders.export.GradesExport", f"--to={plugin}",
+                    "--student=b-late"], cwd=course, check=True, capture_output=True)
+    assert list(_rows(plugin, "student_id")) == ["b-late"]
+
 
 # One naming scheme, integer counts and readable mistakes, in the spreadsheet, the grade table and the plots.
 
