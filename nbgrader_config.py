@@ -9,25 +9,20 @@ import re
 import sys
 import warnings
 
-from sqlalchemy.exc import SAWarning
-
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, DeduplicateIds, GetGrades, IgnorePattern,
-                                    LimitOutput, OverwriteKernelspec, SaveAutoGrades)
-
 ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
-from graders.nbgrader_plugin import (ClearHiddenTestsOfGradeCells, GradeInSandbox, OverwriteReleasedCells,  # noqa: E402
-                                     ShowCellErrors, WriteVerdicts, mark_recorded)
 from graders.notebook import NOTEBOOK_NAME, gradebook_url  # noqa: E402
-from graders.feedback_page import (TEMPLATE_FILE, TEMPLATE_NAME, BundleMathJax, ListFailedCells,  # noqa: E402
-                                   SummarizeFunctions, template_basedirs)
-from graders.sanitize import (DropActiveOutputs, PolicyHTMLExporter, ResetOutputMetadata,  # noqa: E402
-                              SanitizeMarkdownCells, SanitizeRichOutputs)
+
+# Classes are named by their import path: nbgrader imports them when it runs, and reading this file stays cheap
+# for the grader, which reads its own settings (graders.settings) from here.
+NBGRADER = "nbgrader.preprocessors."
+GRADER = "graders.nbgrader_plugin."
+FEEDBACK = "graders.feedback_page."
+SANITIZE = "graders.sanitize."
 
 # nbgrader 0.9 with SQLAlchemy 2 warns of its own session handling on every new submission; the gradebook is
 # written correctly (the tests read it back), so this one warning is silenced and no other.
-warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
+warnings.filterwarnings("ignore", message="Object of type <Submitted")
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.root = ROOT
@@ -36,20 +31,30 @@ c.CourseDirectory.db_url = gradebook_url(ROOT)
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+# What one submission may use in its sandbox, and the grader's folders (graders.settings lists every setting).
+c.GradingLimits.seconds_per_cell = 30
+c.GradingLimits.seconds_per_call = 10
+c.GradingLimits.extra_cells_seconds = 20
+c.GradingLimits.memory_bytes = 2 * 1024 ** 3
+c.GradingPaths.reports = "reports"
 if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
-    # One engine per gradebook URL, tables created once, each schema checked once (graders.nbgrader_speedups).
-    from graders.nbgrader_speedups import apply as speed_up_nbgrader  # noqa: E402
+    # In nbgrader's process: one engine per gradebook URL, tables created once, each schema checked once
+    # (graders.nbgrader_speedups). The grader's own processes, which read this file too, do not load nbgrader.
+    if "nbgrader.api" in sys.modules:
+        from graders.nbgrader_speedups import apply as speed_up_nbgrader  # noqa: E402
 
-    speed_up_nbgrader()
+        speed_up_nbgrader()
     # The student's own outputs (plots of their model runs) are kept for the feedback; the outputs of the
     # autograded test cells are replaced by the verdicts, which alone decide the score.
-    c.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteReleasedCells,
-                                          CheckCellMetadata]
+    c.Autograde.sanitize_preprocessors = [NBGRADER + "DeduplicateIds", NBGRADER + "OverwriteKernelspec",
+                                          GRADER + "OverwriteReleasedCells", NBGRADER + "CheckCellMetadata"]
     # The metadata was checked by the sanitizing pass above; the grader's preprocessors change none of nbgrader's.
-    c.Autograde.autograde_preprocessors = [GradeInSandbox, ShowCellErrors, ClearHiddenTestsOfGradeCells, WriteVerdicts,
-                                           IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties]
+    c.Autograde.autograde_preprocessors = [GRADER + "GradeInSandbox", GRADER + "ShowCellErrors",
+                                           GRADER + "ClearHiddenTestsOfGradeCells", GRADER + "WriteVerdicts",
+                                           NBGRADER + "IgnorePattern", NBGRADER + "LimitOutput",
+                                           NBGRADER + "SaveAutoGrades", NBGRADER + "AssignLatePenalties"]
     # a student is marked as recorded only once their grades are committed (crash-safe reruns)
-    c.Autograde.post_convert_hook = mark_recorded
+    c.Autograde.post_convert_hook = GRADER + "mark_recorded"
 elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once
     os.environ["NBGRADER_STOCK_EXECUTE_WARNED"] = "1"
     print(f"nbgrader_config.py: UNSAFE: NBGRADER_STOCK_EXECUTE=1 runs student code unsandboxed, in kernels of "
@@ -62,13 +67,12 @@ elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads t
 # Content-Security-Policy runs no script but the page's own MathJax; nbgrader's own preprocessors come first and
 # last. The page opens with a summary of the functions and of the cells that failed, and renders formulas with
 # the copy of MathJax written beside it (graders.feedback_page).
-c.GenerateFeedback.preprocessors = [GetGrades, SanitizeMarkdownCells, DropActiveOutputs, ResetOutputMetadata,
-                                    SanitizeRichOutputs, SummarizeFunctions, ListFailedCells, BundleMathJax,
-                                    CSSHTMLHeaderPreprocessor]
-c.GenerateFeedback.exporter_class = PolicyHTMLExporter
-c.PolicyHTMLExporter.template_name = TEMPLATE_NAME
-c.PolicyHTMLExporter.template_file = TEMPLATE_FILE
-c.PolicyHTMLExporter.extra_template_basedirs = template_basedirs()
+c.GenerateFeedback.preprocessors = [NBGRADER + "GetGrades", SANITIZE + "SanitizeMarkdownCells",
+                                    SANITIZE + "DropActiveOutputs", SANITIZE + "ResetOutputMetadata",
+                                    SANITIZE + "SanitizeRichOutputs", FEEDBACK + "SummarizeFunctions",
+                                    FEEDBACK + "ListFailedCells", FEEDBACK + "BundleMathJax",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+c.GenerateFeedback.exporter_class = FEEDBACK + "FeedbackPageExporter"
 # `nbgrader zip_collect` (an LMS download in downloaded/<assignment>/archive/) files each notebook named
 # <student id>_attempt_<anything>_<notebook> under submitted/<student id>/; the intake then applies the
 # student-id rule (graders.student_ids) as on every other road in.

@@ -11,12 +11,13 @@ it: formulas are rendered without any network, under a Content-Security-Policy t
 loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`). The pages of a
 class each hold their own copy (about 2.6 MB), so a student's folder renders anywhere on its own.
 """
+import copy
 import os
 
 from graders.assignment import graders_module
 from graders.notebook import ASSIGNMENT, grade_id
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
-from graders.sanitize import InertPreprocessor
+from graders.sanitize import InertPreprocessor, PolicyHTMLExporter
 
 TEMPLATE_NAME = "feedback_page"
 TEMPLATE_FILE = "page.html.j2"  # extends nbgrader's feedback page, index.html.j2
@@ -35,11 +36,31 @@ PAGE_CONFIG = os.path.join(TEMPLATES, TEMPLATE_NAME, "mathjax-page-config.js")
 
 
 def template_basedirs():
-    """The folders nbconvert searches for the feedback template: this project's, then nbgrader's (its base)."""
-    import nbgrader
+    """The folders nbconvert searches for the feedback template: this project's, then nbgrader's (its base).
 
-    return [TEMPLATES, os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader",
-                                    "templates")]
+    nbgrader's folder is found without importing nbgrader (whose package loads the Jupyter server extensions).
+    """
+    import importlib.util
+
+    nbgrader_dir = importlib.util.find_spec("nbgrader").submodule_search_locations[0]
+    return [TEMPLATES, os.path.join(nbgrader_dir, "server_extensions", "formgrader", "templates")]
+
+
+class FeedbackPageExporter(PolicyHTMLExporter):
+    """The exporter of the feedback pages: the page's Content-Security-Policy and this project's template.
+
+    The template is the class's own, whatever nbgrader's ``GenerateFeedback`` configures for ``HTMLExporter``
+    (its ``feedback`` template, which this one extends).
+    """
+
+    def __init__(self, config=None, parent=None, **kwargs):
+        from traitlets.config import Config
+
+        own = Config(copy.deepcopy(config if config is not None else getattr(parent, "config", Config())))
+        own.FeedbackPageExporter.template_name = TEMPLATE_NAME
+        own.FeedbackPageExporter.template_file = TEMPLATE_FILE
+        own.FeedbackPageExporter.extra_template_basedirs = template_basedirs()
+        super().__init__(config=own, parent=parent, **kwargs)
 
 
 def mathjax_root():
