@@ -85,3 +85,23 @@ def test_after_apply_nbgrader_shares_one_engine_and_still_refuses_bad_metadata(t
                             text=True, check=True, env={**os.environ, "PATH": os.path.dirname(sys.executable)
                                                         + os.pathsep + os.environ["PATH"]})
     assert json.loads(result.stdout) == {"shared": True, "seen": ["ada"], "refused": [True, False]}
+
+
+READ_CONFIG = """
+import sys
+{preload}
+from traitlets.config.loader import PyFileConfigLoader
+config = PyFileConfigLoader("nbgrader_config.py", path={root!r}).load_config()
+from graders import nbgrader_speedups
+print(bool(nbgrader_speedups.APPLIED), "nbgrader.api" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("preload, expected", [("import nbgrader.apps.nbgraderapp", "True True"), ("", "False False")],
+                         ids=["nbgrader-process", "grader-process"])
+def test_the_course_configuration_speeds_up_nbgrader_only_where_nbgrader_runs(preload, expected):
+    """In nbgrader's own process the patches apply; the grader reads the same file without loading nbgrader."""
+    result = subprocess.run([sys.executable, "-c", READ_CONFIG.format(preload=preload, root=ROOT)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected.split()
