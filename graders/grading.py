@@ -2,7 +2,7 @@
 
 Everything the student's process wrote is treated as untrusted data; the
 expected arrays never leave this process, and the messages of hidden cases
-carry no number computed from them (see :mod:`graders.checks`).
+carry no number computed from them (see :mod:`graders.ladder` and the assignment's judges).
 """
 import functools
 import os
@@ -45,7 +45,7 @@ class Verdict:
     diagnosis : str or None
         Id of the catalogued mistake recognised, if any.
     property : str or None
-        The property the diagnosis from properties names (see :mod:`graders.diagnosis`), if any.
+        The property the assignment's diagnosis from properties names (its ``diagnose_cases``), if any.
     """
 
     function: str

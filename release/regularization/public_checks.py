@@ -163,7 +163,7 @@ class Verdict:
     diagnosis : str or None
         Id of the catalogued mistake recognised, if any.
     property : str or None
-        The property the diagnosis from properties names (see :mod:`graders.diagnosis`), if any.
+        The property the assignment's diagnosis from properties names (its ``diagnose_cases``), if any.
     """
 
     function: str
