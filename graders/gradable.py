@@ -18,6 +18,7 @@ metadata back only to the cells that match a release cell:
 import ast
 import copy
 import json
+import re
 
 import nbformat
 
@@ -179,25 +180,35 @@ def _claim_release_metadata(pairs, release):
     return claimed, stripped
 
 
+TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(", re.M)
+
+
 def _defined_functions(source):
-    """Names of the functions a cell defines at its top level (a cell that does not parse defines none)."""
+    """``(defined, attempted)``: the functions a cell defines at its top level, and, for a cell that does not
+    parse (which defines none), those it tries to define (``def name(`` at the start of a line)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set()
-    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return set(), set(TOP_LEVEL_DEF.findall(source))
+    return {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}, set()
 
 
 def _in_release_layout(cells, release):
     """The release's cells, each graded function's cell replaced by the student's cell defining it.
 
-    The last code cell defining a function wins, as it would when the notebook runs top to bottom.
+    The last code cell defining a function wins, as it would when the notebook runs top to bottom. A cell that
+    does not parse defines nothing when it runs, so it stands for a function only where no cell that parses
+    defines it: then the grader runs it in the function's place and names its syntax error.
     """
-    definitions = {}
+    definitions, attempts = {}, {}
     for cell in cells:
         if cell.cell_type == "code":
-            for name in _defined_functions(cell.source):
+            defined, attempted = _defined_functions(cell.source)
+            for name in defined:
                 definitions[name] = cell.source
+            for name in attempted:
+                attempts[name] = cell.source
+    definitions = {**attempts, **definitions}
     rebuilt, moved = [], []
     for model in release.cells:
         cell = copy.deepcopy(model)

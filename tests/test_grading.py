@@ -1,4 +1,6 @@
 """The verdict's wording: what a student reads for each kind of failure, one function name per line."""
+import json
+
 import pytest
 
 from graders.grading import grade_notebook
@@ -57,3 +59,31 @@ def test_a_failure_is_worded_for_the_student(verdicts, name):
 def test_a_verdict_names_its_function_once(verdicts, name):
     _, function, _, _ = FAILURES[name]
     assert verdicts[name][function].message.count(function) == 1, verdicts[name][function].message
+
+
+def _other_layout(sources):
+    """A notebook of another course's layout (no release grade id) whose code cells are ``sources``."""
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell("import numpy as np\nfrom reg_utils import relu, sigmoid")]
+    cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    return json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
+
+
+@pytest.mark.parametrize("sources, passed", [
+    ([SOLUTIONS[BACKWARD].replace("dA2 = ", "dA2 = (", 1)], False),
+    ([SOLUTIONS[BACKWARD].replace("dA2 = ", "dA2 = (", 1), SOLUTIONS[BACKWARD]], True),
+    ([SOLUTIONS[BACKWARD], SOLUTIONS[BACKWARD].replace("dA2 = ", "dA2 = (", 1)], True),
+], ids=["only-a-broken-cell", "fixed-below", "broken-below-a-working-one"])
+def test_a_syntax_error_in_another_layout_is_named_like_in_the_release_s(sources, passed):
+    """A broken cell of a notebook in another layout stands for its function only where no cell that parses
+    defines it, as when the notebook runs top to bottom; then its syntax error is named."""
+    from graders.gradable import gradable_notebook
+
+    notebook, notes = gradable_notebook(_other_layout(sources), read_release())
+    verdict = grade_notebook(notebook)[0][BACKWARD]
+    assert any("not in the release's layout" in note and BACKWARD in note for note in notes), notes
+    assert verdict.passed is passed, verdict.message
+    if not passed:
+        assert verdict.check == "exists"
+        assert verdict.message.startswith(f"{BACKWARD} is not defined because its cell failed to run: SyntaxError")
