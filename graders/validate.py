@@ -169,6 +169,17 @@ def _give_to(folder, uid):
             os.chown(os.path.join(parent, name), uid, uid)
 
 
+def shown_error(label, error, verdicts):
+    """The error of a visible test cell as the report shows it: a cell that failed with its function's public
+    check (``test_<function>`` or ``public_test_<function>``) points to that check, shown once, below."""
+    for prefix in ("public_test_", "test_"):
+        function = label[len(prefix):] if label.startswith(prefix) else None
+        verdict = verdicts.get(function)
+        if verdict is not None and not verdict.passed and verdict.message in error:
+            return f"the public check of {function} fails (its message is below)"
+    return error
+
+
 def validate(path):
     """Print the report for the notebook at ``path``; return the exit status."""
     try:
@@ -179,12 +190,12 @@ def validate(path):
     print(f"Validating {path}")
     print("Visible tests (fresh kernel, training cells skipped):")
     failures = run_visible_tests(notebook)
+    verdicts, _ = grade_notebook(notebook, case_ids=PUBLIC_CASES)
     for label, error in failures:
-        print(f"  error in {label}: {error}")
+        print(f"  error in {label}: {shown_error(label, error, verdicts)}")
     if not failures:
         print("  every cell ran without error")
     print("Public checks (the autograder's checks and wording, on the public cases only):")
-    verdicts, _ = grade_notebook(notebook, case_ids=PUBLIC_CASES)
     for name in GRADED_FUNCTIONS:
         verdict = verdicts[name]
         print(verdict_line(verdict))

@@ -68,6 +68,9 @@ def test_validate_uses_the_autograder_wording(tmp_path):
     assert public.message.startswith("compute_cost_with_regularization, case 'public'")
     assert full.message.startswith(public.message)  # full grading may add the diagnosis from properties
     assert f"FAIL  compute_cost_with_regularization: {public.message}" in result.stdout
+    assert result.stdout.count(public.message) == 1, result.stdout  # the visible test cell points to it
+    assert "error in public_test_compute_cost_with_regularization: the public check of " \
+        "compute_cost_with_regularization fails (its message is below)" in result.stdout
 
 
 def test_validate_names_an_unreadable_file(tmp_path):
