@@ -11,7 +11,8 @@ ASSIGNMENT = selected_name()
 SOURCE_DIR = os.path.join(ROOT, "source", ASSIGNMENT)
 NOTEBOOK_NAME = notebook_name(SOURCE_DIR)
 SOURCE_NOTEBOOK = os.path.join(SOURCE_DIR, NOTEBOOK_NAME)
-GRADED_FUNCTIONS = tuple(graded_functions(SOURCE_NOTEBOOK))
+FUNCTION_POINTS = graded_functions(SOURCE_NOTEBOOK)  # {function: points}, in the notebook's order
+GRADED_FUNCTIONS = tuple(FUNCTION_POINTS)
 EXPECTED_DIR = os.path.join(ROOT, "graders", ASSIGNMENT, "expected")
 # Cells with these grade_id prefixes only run or test code; grading never executes them.
 NON_DEFINITION_PREFIXES = ("run_", "public_test_", "test_")

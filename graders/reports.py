@@ -27,8 +27,8 @@ import xml.etree.ElementTree as ElementTree
 from graders.faults import fault_point
 from graders.gradebook import submission_scores
 from graders.assignment import graders_module
-from graders.notebook import (ASSIGNMENT, GRADED_FUNCTIONS, NOTEBOOK_NAME, ROOT, grade_id, gradebook_url,
-                              points_by_function, read_source_notebook)
+from graders.notebook import (ASSIGNMENT, FUNCTION_POINTS, GRADED_FUNCTIONS, NOTEBOOK_NAME, ROOT, grade_id,
+                              gradebook_url)
 
 NOTEBOOK = os.path.splitext(NOTEBOOK_NAME)[0]
 VERDICT_KEY = "grader_verdict"  # a test cell's verdict, in its metadata
@@ -179,13 +179,14 @@ def mistake_label(mistake_id, width=LABEL_WIDTH):
     return textwrap.fill(clause, width) + f"\n({mistake.function})"
 
 
-def _pyplot():
-    import matplotlib
+def _figure(**options):
+    """A matplotlib figure drawn by the Agg backend, made without pyplot (whose import costs half a second)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    figure = Figure(**options)
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def _count_axis(axis):
@@ -206,10 +207,9 @@ def _score_histogram(axes, scores, maximum, color):
 
 def distribution_figure(records, stats):
     """The class at a glance: totals, pass rate per function, most frequent mistakes (:func:`mistake_label`)."""
-    plt = _pyplot()
     frequent = stats["most_frequent_diagnoses"]
     mistakes_height = 1.2 + 0.75 * max(len(frequent), 1)
-    figure = plt.figure(figsize=(15, 4.5 + mistakes_height), layout="constrained")
+    figure = _figure(figsize=(15, 4.5 + mistakes_height), layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=(4.5, mistakes_height))
     totals, rates = top.subplots(1, 2)
     mistakes = bottom.subplots()
@@ -234,10 +234,10 @@ def distribution_figure(records, stats):
 
 def function_scores_figure(records, points):
     """One panel per function (notebook order): how many students got each score, from 0 to its points."""
-    plt = _pyplot()
     columns = 2
     rows = -(-len(GRADED_FUNCTIONS) // columns)
-    figure, panels = plt.subplots(rows, columns, figsize=(12, 3.6 * rows), squeeze=False, layout="constrained")
+    figure = _figure(figsize=(12, 3.6 * rows), layout="constrained")
+    panels = figure.subplots(rows, columns, squeeze=False)
     for panel, name in zip(panels.flat, GRADED_FUNCTIONS):
         scores = [r["functions"][name]["score"] for r in records if name in r["functions"]]
         _score_histogram(panel, scores, points[name], "#8172b2")
@@ -249,11 +249,9 @@ def function_scores_figure(records, points):
 
 def write_plots(records, stats, out_dir, points):
     """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``."""
-    plt = _pyplot()
     for name, figure in (("grade_distribution.png", distribution_figure(records, stats)),
                          ("function_scores.png", function_scores_figure(records, points))):
         figure.savefig(os.path.join(out_dir, name), dpi=100)
-        plt.close(figure)
 
 
 def write_reports(out_dir, root=ROOT):
@@ -265,7 +263,7 @@ def write_reports(out_dir, root=ROOT):
     fault_point("reports")
     with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
         json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
-    write_plots(records, stats, out_dir, points_by_function(read_source_notebook()))
+    write_plots(records, stats, out_dir, FUNCTION_POINTS)
     for record in records:
         write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))
     return records
