@@ -193,7 +193,7 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     if not isinstance(record, dict):
         return _fail(function_name, "runs", f"{where}: no result was recorded")
     if record.get("status") != "ok":
-        return _error_verdict(function_name, where, str(record.get("error")))
+        return _error_verdict(function_name, where, str(record.get("error")), record.get("error_kind"))
     try:
         output = _student_output(record, result)
     except ValueError:
@@ -268,21 +268,22 @@ def _with_diagnosis(verdict, mistake_id, diagnosis):
                    mistake_id, diagnosis and diagnosis.property)
 
 
-def _error_verdict(function_name, where, error):
-    """The verdict of a call that raised ``error`` (the worker's one-line description)."""
+def _error_verdict(function_name, where, error, kind):
+    """The verdict of a call that raised: ``error`` is the worker's one-line description, ``kind`` its kind
+    (one of :data:`graders.plain.ERROR_KINDS`), which alone chooses the check."""
     error = error.replace(f"(in {function_name}, ", "(")  # the verdict names the function already
-    if error.startswith("NotImplementedError"):
+    if kind == "not_implemented":
         return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
                      "'raise NotImplementedError()' with your code")
-    if error.startswith("NameError") and "is a variable of the notebook" in error:
+    if kind == "notebook_variable":
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
-    if error.startswith("NameError"):
+    if kind == "undefined_name":
         return _fail(function_name, "names defined", f"{where}: {error}. Check the spelling of the name, or "
                      "define it before it is used")
-    if error.startswith("did not finish"):
+    if kind == "timeout":
         return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
-    if error.startswith("TypeError") and "argument" in error:
+    if kind == "signature":
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")
     return _fail(function_name, "runs", f"{where}: raised {error}")

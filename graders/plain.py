@@ -10,6 +10,7 @@ import json
 import numbers
 import re
 import struct
+from typing import NotRequired, TypedDict
 
 import numpy as np
 
@@ -131,6 +132,35 @@ MAX_SPEC_DEPTH = 16
 MAX_OUTPUT_BYTES = 4 * 1024 ** 2
 MAX_DIMENSIONS = 32
 SPEC_KINDS = ("dict", "tuple", "list", "array", "scalar", "none", "other")
+
+
+# How a call of a graded function ended when it raised, as the worker names it in the case record
+# (``error_kind``): the grader chooses the verdict's check from the kind, and only shows the text.
+ERROR_KINDS = (
+    "timeout",            # it ran past its time limit
+    "not_implemented",    # it raised NotImplementedError (the release's stub)
+    "notebook_variable",  # it read a variable of the notebook, which graded functions do not see
+    "undefined_name",     # it read a name that is not defined anywhere
+    "signature",          # it was called with the release's arguments and refused them
+    "exception",          # anything else it raised
+)
+
+
+class CaseRecord(TypedDict):
+    """One call of a graded function on one case, as the worker reports it and the grader checks it.
+
+    ``status`` is ``"ok"`` or ``"error"``; ``error`` (one line for the student) and ``error_kind`` (one of
+    :data:`ERROR_KINDS`) are None when it is ``"ok"``; ``random_draws`` says whether the call drew from numpy's
+    global generator, ``mutated`` which array arguments it changed in place; ``output``, present when the
+    status is ``"ok"``, is the spec of what it returned (see :func:`flatten`).
+    """
+
+    status: str
+    error: str | None
+    error_kind: str | None
+    random_draws: bool
+    mutated: list
+    output: NotRequired[dict]
 
 
 class MalformedOutput(ValueError):

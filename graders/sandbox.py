@@ -49,8 +49,8 @@ import numpy as np
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
 from graders.cgroups import find_factory
 from graders.errors import SandboxUnavailable
-from graders.plain import (FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec, decode_results,
-                           encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
+from graders.plain import (ERROR_KINDS, FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec,
+                           decode_results, encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
@@ -97,7 +97,7 @@ MALFORMED = "the grading output of this submission was malformed"
 STEP = re.compile(r"cell (0|[1-9][0-9]{0,8})|call ([A-Za-z_][A-Za-z0-9_]{0,99})|(ready)")
 MAX_STDERR_SHOWN = 300
 READY_FRAME = encode_frame(PROGRESS_FRAME, b"ready")
-CASE_KEYS = {"status", "error", "random_draws", "mutated"}
+CASE_KEYS = {"status", "error", "error_kind", "random_draws", "mutated"}  # plain.CaseRecord
 FRAME_HEADER_BYTES = FRAME.size
 
 
@@ -599,7 +599,7 @@ def validate_record(record, arrays, cells, cases):
     ----------
     record : object
         The decoded JSON record: ``{"cell_errors": [{"cell", "error"}], "functions": {function:
-        {"defined", "cases": {case_id: {"status", "error", "random_draws", "mutated"[, "output"]}}}}}``.
+        {"defined", "cases": {case_id: plain.CaseRecord}}}}``.
     arrays : dict of str to numpy.ndarray
     cells : list of (int, str)
         The cells sent: an error may name only these, once each.
@@ -643,6 +643,8 @@ def _validate_case(case, prefix, arrays, argument_keys):
     _require(case["status"] in ("ok", "error"), f"{prefix}: unknown status")
     _require(case["error"] is None if ok else is_text(case["error"], MAX_TEXT_CHARS),
              f"{prefix}: the error is not a short string")
+    _require(case["error_kind"] is None if ok else case["error_kind"] in ERROR_KINDS,
+             f"{prefix}: the error's kind is not one of plain.ERROR_KINDS")
     _require(type(case["random_draws"]) is bool, f"{prefix}: random_draws is not a bool")
     mutated = case["mutated"]
     _require(isinstance(mutated, list) and len(mutated) <= MAX_MUTATED

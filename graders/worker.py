@@ -73,8 +73,13 @@ class CellTimeout(BaseException):
     """Raised in a cell that runs past its time limit."""
 
 
-class TimeLimit(str):
-    """The description of a step that ran past its time limit."""
+class ErrorText(str):
+    """The one-line description of how a step failed, and its kind (one of ``plain.ERROR_KINDS``)."""
+
+    def __new__(cls, text, kind):
+        described = super().__new__(cls, text)
+        described.kind = kind
+        return described
 
 
 def _on_alarm(signum, frame):
@@ -89,7 +94,7 @@ def run_with_time_limit(action, seconds):
         action()
         return None
     except CellTimeout:
-        return TimeLimit(f"did not finish within {seconds:g} s")
+        return ErrorText(f"did not finish within {seconds:g} s", "timeout")
     except BaseException as error:  # a student's cell may raise anything, SystemExit included
         return describe_error(error)
     finally:
@@ -120,7 +125,18 @@ def describe_error(error):
     if len(message) > 300:
         message = message[:300] + "..."
     text = (f"{type(error).__name__}: {message}" if message else type(error).__name__) + hint + where
-    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
+    return ErrorText(text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "...", error_kind(error))
+
+
+def error_kind(error):
+    """The kind of an exception a step raised (one of ``plain.ERROR_KINDS``), from the exception itself."""
+    if isinstance(error, NotImplementedError):
+        return "not_implemented"
+    if isinstance(error, NameError) and not isinstance(error, UnboundLocalError):
+        return "notebook_variable" if getattr(error, "name", None) in NOTEBOOK_DATA_NAMES else "undefined_name"
+    if isinstance(error, TypeError) and _student_frame(error.__traceback__) is None and "argument" in str(error):
+        return "signature"  # raised by the call itself, before any line of the student's function ran
+    return "exception"
 
 
 # Files a Jupyter kernel (ipykernel) compiles a notebook's cells under.
@@ -215,7 +231,7 @@ def execute_cells(job, namespace, channel):
         error = run_with_time_limit(run, limit)
         if index in extra:
             extra_left -= time.monotonic() - began
-            if isinstance(error, TimeLimit) and limit < job["seconds_per_cell"]:
+            if error is not None and error.kind == "timeout" and limit < job["seconds_per_cell"]:
                 extra_left, error = 0, job["extra_cells_note"]
         if error is not None:
             errors.append({"cell": index, "error": str(error)})
@@ -257,6 +273,7 @@ def call_case(function, arguments, seconds):
 
     error = run_with_time_limit(run, seconds)
     record = {"status": "ok" if error is None else "error", "error": None if error is None else str(error),
+              "error_kind": None if error is None else error.kind,
               "random_draws": random_state_fingerprint() != before,
               "mutated": mutated_arguments(arguments, call_arguments)}
     return record, outcome.get("output")
@@ -302,7 +319,7 @@ def grade_functions(job, namespace, arguments_arrays, channel):
             continue
         case_records = {}
         for case_id, spec in cases.items():
-            if any(r["error"] and r["error"].startswith("did not finish") for r in case_records.values()):
+            if any(r["error_kind"] == "timeout" for r in case_records.values()):
                 break  # one time-out is verdict enough; do not spend the budget on every case
             channel.progress(f"call {function_name}")
             arguments = unflatten(arguments_arrays, spec)

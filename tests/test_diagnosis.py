@@ -197,7 +197,7 @@ def _run_result(function_name, function):
         output, draws = _call_like_the_worker(function, arguments)
         case_arrays, spec = flatten(output, f"{function_name}/{case_id}/output")
         arrays.update(case_arrays)
-        records[case_id] = {"status": "ok", "error": None, "output": spec, "mutated": [], "random_draws": draws}
+        records[case_id] = {"status": "ok", "error": None, "error_kind": None, "output": spec, "mutated": [], "random_draws": draws}
     return RunResult(functions={function_name: {"defined": True, "cases": records}}, arrays=arrays)
 
 

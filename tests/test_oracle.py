@@ -32,7 +32,7 @@ def _run_result(function_name, outputs):
     for case_id, output in outputs.items():
         case_arrays, spec = flatten(output, f"{function_name}/{case_id}/output")
         arrays.update(case_arrays)
-        records[case_id] = {"status": "ok", "error": None, "output": spec, "mutated": [],
+        records[case_id] = {"status": "ok", "error": None, "error_kind": None, "output": spec, "mutated": [],
                             "random_draws": function_name == DROPOUT_FORWARD}
     return RunResult(functions={function_name: {"defined": True, "cases": records}}, arrays=arrays)
 

@@ -53,9 +53,10 @@ def bounded(function, *args, seconds=BOUND_SECONDS):
 def valid_report():
     """A record and its arrays as a worker sends them for :data:`CELLS` and :data:`CASES`."""
     arrays, spec = flatten((np.arange(6.0).reshape(2, 3), 0.5, {"mask": np.ones(3, dtype=bool)}), "f/small/output")
-    f_cases = {"small": {"status": "ok", "error": None, "random_draws": False, "mutated": [], "output": spec},
-               "large": {"status": "error", "error": "ZeroDivisionError: division by zero", "random_draws": True,
-                         "mutated": ["arguments/0", "arguments/1/W", "arguments/2"]}}
+    f_cases = {"small": {"status": "ok", "error": None, "error_kind": None, "random_draws": False, "mutated": [],
+                         "output": spec},
+               "large": {"status": "error", "error": "ZeroDivisionError: division by zero", "error_kind": "exception",
+                         "random_draws": True, "mutated": ["arguments/0", "arguments/1/W", "arguments/2"]}}
     record = {"cell_errors": [{"cell": 4, "error": "ValueError: bad value"}],
               "functions": {"f": {"defined": True, "cases": f_cases}, "g": {"defined": False, "cases": {}}}}
     return record, arrays
@@ -120,7 +121,7 @@ def _array_not_scalar(record, arrays):
 
 
 SMALL_OUTPUT = ("functions", "f", "cases", "small")
-ERROR_CASE = {"status": "error", "error": "x", "random_draws": False, "mutated": []}
+ERROR_CASE = {"status": "error", "error": "x", "error_kind": "exception", "random_draws": False, "mutated": []}
 MALFORMED_RECORDS = {
     "record-with-other-keys": lambda record, arrays: record.clear() or record.update({"0": []}),
     "extra-top-level-key": _set(("extra",), 1),
@@ -133,6 +134,9 @@ MALFORMED_RECORDS = {
     "cell-index-string": _set(("cell_errors", 0, "cell"), "4"),
     "cell-error-given-twice": lambda record, arrays: record["cell_errors"].append(dict(record["cell_errors"][0])),
     "cell-error-huge-string": _set(("cell_errors", 0, "error"), "x" * (MAX_TEXT_CHARS + 1)),
+    "error-kind-unknown": _set(("functions", "f", "cases", "large", "error_kind"), "bribe"),
+    "error-kind-on-a-passing-call": _set(SMALL_OUTPUT + ("error_kind",), "timeout"),
+    "error-kind-missing": lambda record, arrays: record["functions"]["f"]["cases"]["large"].pop("error_kind"),
     "cell-error-not-a-string": _set(("cell_errors", 0, "error"), ["ValueError"]),
     "functions-wrong-type": _set(("functions",), [["f", {}]]),
     "unknown-function": _set(("functions", "os.system"), {"defined": False, "cases": {}}),
@@ -482,7 +486,7 @@ def send_results(header_bytes):
 FORGED_RECORD = f'''
 import json, os
 order = ["public", "wide_layers", "one_example", "many_examples"]
-cases = {{c: {{"status": "ok", "error": None, "random_draws": False, "mutated": [],
+cases = {{c: {{"status": "ok", "error": None, "error_kind": None, "random_draws": False, "mutated": [],
               "output": {{"kind": "scalar", "key": c + "/expected", "type": "numpy.float64"}}}} for c in order}}
 record = {{"cell_errors": [], "functions": {{"{COST}": {{"defined": True, "cases": cases}}}}}}
 json.dump(record, open("results.json", "w"))

@@ -68,3 +68,34 @@ def test_magic_lines_keep_the_line_numbers_of_the_cell():
     _, result = _run({}, [(9, "%matplotlib inline\n!ls\nx = 1\nraise ValueError('here')")])
     assert [error["error"] for error in result.cell_errors] == [
         "ValueError: here (line 4 of its cell: raise ValueError('here'))"]
+
+
+def _stub(function):
+    from tests.notebooks import read_release
+
+    return {function: next(cell.source for cell in read_release().cells
+                           if cell.metadata.get("nbgrader", {}).get("grade_id") == function)}
+
+
+ERROR_KINDS = {
+    "typo-of-a-local": (CALL_ERRORS["typo-of-a-local"][0], COST, "undefined_name"),
+    "notebook-variable": (CALL_ERRORS["notebook-variable"][0], FORWARD, "notebook_variable"),
+    "broadcasting": (CALL_ERRORS["broadcasting"][0], BACKWARD, "exception"),
+    "argument-error-inside-the-function": (CALL_ERRORS["inside-a-helper"][0], FORWARD, "exception"),
+    "parameters-changed": (_changed(COST, "(A3, Y, parameters, lambd):", "(A3, Y, parameters):"), COST, "signature"),
+    "stub": (_stub(BACKWARD), BACKWARD, "not_implemented"),
+    "endless-loop": (_changed(COST, "    return cost", "    while True:\n        pass"), COST, "timeout"),
+}
+
+
+@pytest.mark.parametrize("name", ERROR_KINDS, ids=ERROR_KINDS)
+def test_the_worker_names_the_kind_of_a_call_error_from_the_exception(name, monkeypatch):
+    """The grader chooses the verdict's check from this kind: a TypeError the student's own line raised about an
+    argument is not a changed signature."""
+    from graders import sandbox
+
+    monkeypatch.setattr(sandbox, "SECONDS_PER_CALL", 1.0)
+    solutions, function, kind = ERROR_KINDS[name]
+    _, result = _run(solutions, [(9, "keep_prob = 0.86")])
+    record = result.functions[function]["cases"]["public"]
+    assert (record["status"], record["error_kind"]) == ("error", kind), record["error"]

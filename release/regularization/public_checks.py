@@ -216,8 +216,13 @@ class MalformedOutput(ValueError):
 class CellTimeout(BaseException):
     """Raised in a cell that runs past its time limit."""
 
-class TimeLimit(str):
-    """The description of a step that ran past its time limit."""
+class ErrorText(str):
+    """The one-line description of how a step failed, and its kind (one of ``plain.ERROR_KINDS``)."""
+
+    def __new__(cls, text, kind):
+        described = super().__new__(cls, text)
+        described.kind = kind
+        return described
 
 
 # from graders/grading.py
@@ -285,7 +290,7 @@ def _judge_case(function_name, case_id, record, result, arguments, expected):
     if not isinstance(record, dict):
         return _fail(function_name, "runs", f"{where}: no result was recorded")
     if record.get("status") != "ok":
-        return _error_verdict(function_name, where, str(record.get("error")))
+        return _error_verdict(function_name, where, str(record.get("error")), record.get("error_kind"))
     try:
         output = _student_output(record, result)
     except ValueError:
@@ -342,21 +347,22 @@ def _with_diagnosis(verdict, mistake_id, diagnosis):
     return Verdict(verdict.function, False, verdict.check, f"{verdict.message}. Likely mistake: {'. '.join(likely)}",
                    mistake_id, diagnosis and diagnosis.property)
 
-def _error_verdict(function_name, where, error):
-    """The verdict of a call that raised ``error`` (the worker's one-line description)."""
+def _error_verdict(function_name, where, error, kind):
+    """The verdict of a call that raised: ``error`` is the worker's one-line description, ``kind`` its kind
+    (one of :data:`graders.plain.ERROR_KINDS`), which alone chooses the check."""
     error = error.replace(f"(in {function_name}, ", "(")  # the verdict names the function already
-    if error.startswith("NotImplementedError"):
+    if kind == "not_implemented":
         return _fail(function_name, "implemented", f"{function_name} is not implemented yet: replace "
                      "'raise NotImplementedError()' with your code")
-    if error.startswith("NameError") and "is a variable of the notebook" in error:
+    if kind == "notebook_variable":
         return _fail(function_name, "no notebook globals", f"{where}: {error}. A graded function may use only "
                      "its arguments and the notebook's imports and functions, not variables of the notebook")
-    if error.startswith("NameError"):
+    if kind == "undefined_name":
         return _fail(function_name, "names defined", f"{where}: {error}. Check the spelling of the name, or "
                      "define it before it is used")
-    if error.startswith("did not finish"):
+    if kind == "timeout":
         return _fail(function_name, "runs", f"{where}: the call {error} (an endless loop?)")
-    if error.startswith("TypeError") and "argument" in error:
+    if kind == "signature":
         return _fail(function_name, "signature", f"{where}: {error}. Keep the parameters of the function "
                      "as given")
     return _fail(function_name, "runs", f"{where}: raised {error}")
@@ -929,7 +935,7 @@ def run_with_time_limit(action, seconds):
         action()
         return None
     except CellTimeout:
-        return TimeLimit(f"did not finish within {seconds:g} s")
+        return ErrorText(f"did not finish within {seconds:g} s", "timeout")
     except BaseException as error:  # a student's cell may raise anything, SystemExit included
         return describe_error(error)
     finally:
@@ -953,7 +959,17 @@ def describe_error(error):
     if len(message) > 300:
         message = message[:300] + "..."
     text = (f"{type(error).__name__}: {message}" if message else type(error).__name__) + hint + where
-    return text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "..."
+    return ErrorText(text if len(text) <= MAX_TEXT_CHARS else text[:MAX_TEXT_CHARS - 3] + "...", error_kind(error))
+
+def error_kind(error):
+    """The kind of an exception a step raised (one of ``plain.ERROR_KINDS``), from the exception itself."""
+    if isinstance(error, NotImplementedError):
+        return "not_implemented"
+    if isinstance(error, NameError) and not isinstance(error, UnboundLocalError):
+        return "notebook_variable" if getattr(error, "name", None) in NOTEBOOK_DATA_NAMES else "undefined_name"
+    if isinstance(error, TypeError) and _student_frame(error.__traceback__) is None and "argument" in str(error):
+        return "signature"  # raised by the call itself, before any line of the student's function ran
+    return "exception"
 
 def is_cell_file(filename):
     """Whether code compiled as ``filename`` is a notebook cell's: the worker's ``cell N``, or a kernel's."""
@@ -1046,6 +1062,7 @@ def call_case(function, arguments, seconds):
 
     error = run_with_time_limit(run, seconds)
     record = {"status": "ok" if error is None else "error", "error": None if error is None else str(error),
+              "error_kind": None if error is None else error.kind,
               "random_draws": random_state_fingerprint() != before,
               "mutated": mutated_arguments(arguments, call_arguments)}
     return record, outcome.get("output")
