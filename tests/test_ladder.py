@@ -213,6 +213,13 @@ def test_mismatch_is_the_tolerance_edge(expected, actual, wrong):
         ladder.compare_values("x", actual, expected, False)
 
 
+@pytest.mark.parametrize("relative, wrong", [(1e-8, False), (5e-8, False), (2e-7, True), (1e-6, True)],
+                         ids=["1e-8", "5e-8", "2e-7", "1e-6"])
+def test_the_grading_tolerance_is_a_relative_1e_7(relative, wrong):
+    expected = np.array([0.5, -3.0, 40.0])
+    assert bool(ladder.mismatch(expected * (1 + relative), expected).any()) is wrong
+
+
 def test_mismatch_counts_nan_as_wrong():
     assert ladder.mismatch(np.array([np.nan]), np.array([1.0])).tolist() == [True]
 

@@ -88,7 +88,7 @@ def test_arguments_are_finite_numbers_and_labels_are_zero_or_one(reference, func
               for leaf in (argument.values() if isinstance(argument, dict) else
                            argument if isinstance(argument, tuple) else (argument,))]
     assert all(np.isfinite(np.asarray(leaf, dtype=float)).all() for leaf in leaves)
-    if function != "forward_propagation_with_dropout" and function != "compute_cost_with_regularization":
+    if function != "forward_propagation_with_dropout":
         assert set(np.unique(arguments[1])) <= {0, 1}
 
 
@@ -145,3 +145,23 @@ def test_the_public_case_is_the_notebooks_public_test_case(reference, function):
     public_tests.public_results(functions)
     public = CASES[function][0]
     np.testing.assert_equal(case_arguments(function, public, reference), calls[function])
+
+
+@pytest.mark.parametrize("function, case", ALL_CASES, ids=IDS)
+def test_the_committed_expected_arrays_hold_these_arguments(reference, function, case):
+    """Grading calls students' functions with the arguments stored by ``make expected``: they must be this table's."""
+    from graders.grading import expected_cases
+
+    stored = {case_id: arguments for case_id, arguments, _, _ in expected_cases(function)}
+    assert list(stored) == [c.case_id for c in CASES[function]]
+    np.testing.assert_allclose(*(np.concatenate([np.ravel(leaf) for leaf in leaves(value)]) for value in
+                                 (stored[case.case_id], case_arguments(function, case, reference))),
+                               rtol=1e-12, atol=0)
+
+
+def leaves(value):
+    if isinstance(value, dict):
+        return [leaf for key in sorted(value) for leaf in leaves(value[key])]
+    if isinstance(value, (tuple, list)):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [np.asarray(value, dtype=float)]
