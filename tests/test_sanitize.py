@@ -100,8 +100,8 @@ def test_sanitizing_twice_shows_the_same_text_and_stays_inert():
 
 
 @pytest.mark.xfail(strict=True, reason="SanitizeMarkdownCells is not idempotent: a second pass (feedback after the "
-                   "intake) wraps the cell in another <div class=\"inert-markdown\"> and moves the table's line breaks; "
-                   "the page shows the same text, but each pass changes the source")
+                   "intake) wraps the cell in another <div class=\"inert-markdown\"> and moves the table's line "
+                   "breaks; the page shows the same text, but each pass changes the source")
 def test_sanitizing_twice_changes_nothing_more():
     notebook = new_notebook()
     notebook.cells = [new_markdown_cell(MARKDOWN)]
