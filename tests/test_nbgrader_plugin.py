@@ -1,8 +1,8 @@
 """Unit tests of the preprocessors of :mod:`graders.nbgrader_plugin`, each on a small notebook and a resources
 dict. ``GradeInSandbox`` is run on an unreadable submission and on verdicts already in a cache made in
-``tmp_path``, so no sandbox starts; ``OverwriteReleasedCells`` needs nbgrader's gradebook and is covered end to end
-(``tests/test_pipeline.py``, ``tests/test_release.py``)."""
+``tmp_path``, so no sandbox starts; ``OverwriteReleasedCells`` reads a small gradebook written with nbgrader's API."""
 import dataclasses
+import logging
 
 import nbformat
 import pytest
@@ -12,8 +12,9 @@ from graders import batch, nbgrader_plugin
 from graders.fingerprint import grader_version
 from graders.grading import Verdict
 from graders.intake import INTAKE_KEY, read_record_marker
-from graders.nbgrader_plugin import (RESOURCES_KEY, ClearHiddenTestsOfGradeCells, GradeInSandbox, ShowCellErrors,
-                                     WriteVerdicts, _without_hidden_tests, encodable, mark_recorded)
+from graders.nbgrader_plugin import (RESOURCES_KEY, ClearHiddenTestsOfGradeCells, GradeInSandbox,
+                                     OverwriteReleasedCells, ShowCellErrors, WriteVerdicts, _without_hidden_tests,
+                                     encodable, mark_recorded)
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 
@@ -182,3 +183,76 @@ def test_mark_recorded_writes_each_students_intake_digest(tmp_path, monkeypatch)
     mark_recorded(ASSIGNMENT, "*", paths)
     assert read_record_marker(tmp_path / "autograded" / "alice" / ASSIGNMENT) == ("d1", "s-alice")
     assert read_record_marker(tmp_path / "autograded" / "bob" / ASSIGNMENT) == ("d2", "s-bob")
+
+
+# ---------------------------------------------------------------- OverwriteReleasedCells
+
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory):
+    """A gradebook holding the source of one autograded test cell (with its hidden test) and one locked cell."""
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    import nbgrader.api
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('gradebook')}/gradebook.db"
+    head = alembic_head()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: head)
+        with Gradebook(url) as gradebook:
+            gradebook.add_assignment("a")
+            gradebook.add_notebook("N", "a")
+            for cell in (grade_cell("test_f", HIDDEN), locked_cell("imports", "import numpy as np")):
+                gradebook.add_source_cell(cell.metadata.nbgrader["grade_id"], "N", "a", cell_type="code", locked=True,
+                                          source=cell.source, checksum=compute_checksum(cell))
+            gradebook.add_grade_cell("test_f", "N", "a", max_score=2, cell_type="code")
+    return url
+
+
+def alembic_head():
+    """The revision nbgrader stamps a new gradebook with, read in this process: nbgrader's own
+    ``get_alembic_version`` starts the ``alembic`` command, which takes seconds to load nbgrader again."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def locked_cell(name, source):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": name, "solution": False, "locked": True,
+                                 "schema_version": 3}
+    return cell
+
+
+def overwrite(url, nb, caplog):
+    log = logging.getLogger("overwrite-test")
+    with caplog.at_level(logging.WARNING, logger="overwrite-test"):
+        nb, _ = OverwriteReleasedCells(log=log).preprocess(nb, {"nbgrader": {"notebook": "N", "assignment": "a",
+                                                                              "db_url": url}})
+    return nb, [record.getMessage() for record in caplog.records if record.name == "overwrite-test"]
+
+
+def test_a_test_cell_as_released_gets_its_hidden_test_back_without_a_warning(gradebook_url, caplog):
+    nb = notebook(grade_cell("test_f", _without_hidden_tests(HIDDEN)), locked_cell("imports", "import numpy as np"))
+    nb, warnings = overwrite(gradebook_url, nb, caplog)
+    assert nb.cells[0].source == HIDDEN
+    assert warnings == []
+
+
+@pytest.mark.parametrize("cell", [
+    grade_cell("test_f", "print('full marks')"),
+    locked_cell("imports", "import numpy as np; import os"),
+], ids=["test cell", "locked cell"])
+def test_an_edited_locked_cell_is_restored_with_a_warning(gradebook_url, caplog, cell):
+    nb, warnings = overwrite(gradebook_url, notebook(cell), caplog)
+    assert nb.cells[0].source in (HIDDEN, "import numpy as np")
+    assert len(warnings) == 1 and "checksum" in warnings[0]
+
+
+def test_a_students_cell_is_left_alone(gradebook_url, caplog):
+    nb, warnings = overwrite(gradebook_url, notebook(new_code_cell("### BEGIN HIDDEN TESTS")), caplog)
+    assert nb.cells[0].source == "### BEGIN HIDDEN TESTS" and warnings == []
