@@ -2,6 +2,7 @@
 points, and what the engine requires of its graders package. Course folders are made in ``tmp_path``; graders
 packages that cannot exist on disk are registered in ``sys.modules`` under a fresh name."""
 import json
+import os
 import sys
 import types
 
@@ -209,3 +210,19 @@ def test_after_release_calls_the_hook_with_the_course_root(graders_package):
 
 def test_after_release_without_a_hook_does_nothing(graders_package):
     assignment.after_release(graders_package(**COMPLETE))
+
+
+def test_the_second_assignment_of_the_tests_is_read_the_same_way():
+    root = os.path.join(os.path.dirname(__file__), "assignments", "logistic")
+    assert assignment.assignment_names(root) == ["logistic"]
+    source = os.path.join(root, "source", "logistic")
+    assert assignment.notebook_name(source) == "Logistic.ipynb"
+    assert assignment.graded_functions(os.path.join(source, "Logistic.ipynb")) == {"sigmoid": 1.0,
+                                                                                    "logistic_cost": 2.0}
+
+
+def test_the_regularization_notebook_gives_the_readmes_points():
+    path = os.path.join(assignment.ROOT, "source", "regularization", "Regularization.ipynb")
+    assert assignment.graded_functions(path) == {
+        "compute_cost_with_regularization": 2.0, "backward_propagation_with_regularization": 3.0,
+        "forward_propagation_with_dropout": 3.0, "backward_propagation_with_dropout": 2.0}

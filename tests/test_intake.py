@@ -270,3 +270,10 @@ def test_an_invalid_output_does_not_stop_the_intake(add, submitted, tmp_path, re
     summary = intake.run_intake(str(submitted), str(tmp_path / "intake"))
     assert summary.attention == {}
     assert summary.queued == ["alice", "bob"]
+
+
+def test_the_course_digest_follows_the_grader_version():
+    digest = intake.course_digest("version-1")
+    assert digest == intake.course_digest("version-1")
+    assert digest != intake.course_digest("version-2")
+    assert len(digest) == 64
