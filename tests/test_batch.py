@@ -1,0 +1,128 @@
+"""Unit tests of :mod:`graders.batch`: cache keys, the verdict cache on ``tmp_path``, which intake notebooks are
+pending, and the submission window. Grading itself runs the sandbox and is covered end to end
+(``tests/test_incremental.py``, ``tests/test_dask.py``, ``tests/test_crash.py``)."""
+import dataclasses
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from graders import batch
+from graders.fingerprint import grader_version
+from graders.grading import Verdict
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(batch, "CACHE_DIR", str(folder))
+    return folder
+
+
+def notebook(*sources, run_cell="train()"):
+    nb = new_notebook()
+    nb.cells = [new_code_cell(source) for source in sources] + [new_markdown_cell("text"), new_code_cell(run_cell)]
+    nb.cells[-1].metadata["nbgrader"] = {"grade_id": "run_model", "grade": False, "solution": False, "locked": True}
+    return nb
+
+
+def test_the_key_follows_the_definition_cells_and_the_version():
+    key = batch.submission_key(notebook("def f(): pass"), "v1")
+    assert key == batch.submission_key(notebook("def f(): pass"), "v1")
+    assert len({key, batch.submission_key(notebook("def f(): return 1"), "v1"),
+                batch.submission_key(notebook("def f(): pass"), "v2"),
+                batch.submission_key(notebook("def f(): pass", "x = 1"), "v1")}) == 4
+
+
+@pytest.mark.parametrize("change", [
+    lambda nb: nb.cells[-2].__setitem__("source", "other text"),
+    lambda nb: nb.cells[-1].__setitem__("source", "train(100)"),
+    lambda nb: nb.cells[0].__setitem__("outputs", [nbformat.v4.new_output("stream", name="stdout", text="x")]),
+    lambda nb: nb.metadata.__setitem__("anything", 1),
+], ids=["markdown", "training cell", "outputs", "metadata"])
+def test_what_grading_never_runs_leaves_the_key(change):
+    nb = notebook("def f(): pass")
+    key = batch.submission_key(nb, "v")
+    change(nb)
+    assert batch.submission_key(nb, "v") == key
+
+
+def test_store_and_load_round_trip_atomically(cache):
+    record = {"verdicts": {"f": {"passed": True}}, "cell_errors": [{"cell": 1, "error": "E"}]}
+    batch._store("ab" + "0" * 62, record)
+    assert batch._load("ab" + "0" * 62) == record
+    assert [p.name for p in (cache / "ab").iterdir()] == ["ab" + "0" * 62 + ".json"]
+
+
+@pytest.mark.parametrize("content", [None, "", "{not json"], ids=["missing", "empty", "truncated"])
+def test_a_missing_or_broken_cache_entry_is_a_miss(cache, content):
+    key = "cd" + "1" * 62
+    if content is not None:
+        (cache / "cd").mkdir(parents=True)
+        (cache / "cd" / f"{key}.json").write_text(content)
+    assert batch._load(key) is None
+
+
+def test_cached_grade_gives_verdicts_from_the_cache():
+    nb = notebook("def f(): pass")
+    verdicts = {name: Verdict(name, False, "values", f"{name}: wrong") for name in GRADED_FUNCTIONS}
+    batch._store(batch.submission_key(nb, grader_version()),
+                 {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": []})
+    assert batch.cached_grade(nb) == (verdicts, [])
+
+
+def write_intake(root, student, nb):
+    folder = root / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / "Regularization.ipynb")
+
+
+def test_pending_notebooks_groups_students_by_key_and_skips_cached(tmp_path):
+    intake = tmp_path / "intake[1]"  # a glob character in the folder's name
+    write_intake(intake, "alice", notebook("def f(): pass"))
+    write_intake(intake, "bob", notebook("def f(): pass", run_cell="train(5)"))
+    write_intake(intake, "carol", notebook("def f(): return 2"))
+    version = grader_version()
+    same = batch.submission_key(notebook("def f(): pass"), version)
+    other = batch.submission_key(notebook("def f(): return 2"), version)
+    pending, students = batch.pending_notebooks(str(intake))
+    assert students == {same: ["alice", "bob"], other: ["carol"]}
+    assert pending[same].endswith("alice/regularization/Regularization.ipynb")
+    batch._store(other, {"verdicts": {}, "cell_errors": []})
+    pending, students = batch.pending_notebooks(str(intake))
+    assert list(students) == [same]
+    pending, students = batch.pending_notebooks(str(intake), force=True)
+    assert set(students) == {same, other}
+
+
+def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):
+    (tmp_path / "intake").mkdir()
+    assert batch.prefetch(str(tmp_path / "intake")) == (0, {})
+
+
+@pytest.mark.parametrize("window", [1, 3, 10])
+def test_in_windows_never_runs_more_than_the_window_and_yields_every_key(window):
+    running, most, lock = [0], [0], threading.Lock()
+
+    def work(key):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.01 * (key % 3))
+        with lock:
+            running[0] -= 1
+        return key * 2
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        done = [(key, future.result()) for key, future in
+                batch.in_windows(lambda key: pool.submit(work, key), as_completed, range(12), window)]
+    assert sorted(done) == [(key, key * 2) for key in range(12)]
+    assert most[0] <= window
+
+
+def test_in_windows_with_no_keys_yields_nothing():
+    assert list(batch.in_windows(lambda key: pytest.fail("nothing to submit"), as_completed, [], 4)) == []

@@ -1,0 +1,258 @@
+"""Unit tests of the preprocessors of :mod:`graders.nbgrader_plugin`, each on a small notebook and a resources
+dict. ``GradeInSandbox`` is run on an unreadable submission and on verdicts already in a cache made in
+``tmp_path``, so no sandbox starts; ``OverwriteReleasedCells`` reads a small gradebook written with nbgrader's API."""
+import dataclasses
+import logging
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from graders import batch, nbgrader_plugin
+from graders.fingerprint import grader_version
+from graders.grading import Verdict
+from graders.intake import INTAKE_KEY, read_record_marker
+from graders.nbgrader_plugin import (RESOURCES_KEY, ClearHiddenTestsOfGradeCells, GradeInSandbox,
+                                     OverwriteReleasedCells, ShowCellErrors, WriteVerdicts, _without_hidden_tests,
+                                     encodable, mark_recorded)
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS
+from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
+
+HIDDEN = "check(f)\n### BEGIN HIDDEN TESTS\nsecret_check(f)\n### END HIDDEN TESTS\n"
+
+
+def grade_cell(name, source="check()"):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": name, "points": 2, "solution": False, "locked": True,
+                                 "schema_version": 3}
+    return cell
+
+
+def notebook(*cells):
+    nb = new_notebook()
+    nb.cells = list(cells)
+    return nb
+
+
+@pytest.fixture(autouse=True)
+def no_fault(monkeypatch):
+    monkeypatch.delenv("GRADER_FAULT", raising=False)
+
+
+# ---------------------------------------------------------------- GradeInSandbox
+
+def test_an_unreadable_submission_fails_every_function_on_readable_with_its_reason():
+    nb = notebook(new_code_cell("x = 1"))
+    nb.metadata[INTAKE_KEY] = {"unreadable": "Regularization.ipynb is a symbolic link"}
+    _, resources = GradeInSandbox().preprocess(nb, {})
+    verdicts = resources[RESOURCES_KEY]["verdicts"]
+    assert list(verdicts) == list(GRADED_FUNCTIONS)
+    for name, verdict in verdicts.items():
+        assert verdict == Verdict(name, False, "readable", "your submission could not be graded: "
+                                  "Regularization.ipynb is a symbolic link")
+    assert resources[RESOURCES_KEY]["cell_errors"] == []
+
+
+def test_a_readable_submission_takes_its_verdicts_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CACHE_DIR", str(tmp_path))
+    nb = notebook(new_code_cell("def f():\n    return 1"))
+    nb.metadata[INTAKE_KEY] = {"notes": []}
+    record = {"verdicts": {name: dataclasses.asdict(Verdict(name, True, None, "passed")) for name in GRADED_FUNCTIONS},
+              "cell_errors": [{"cell": 0, "error": "NameError: y"}]}
+    batch._store(batch.submission_key(nb, grader_version()), record)
+    _, resources = GradeInSandbox().preprocess(nb, {})
+    assert resources[RESOURCES_KEY]["verdicts"] == {name: Verdict(name, True, None, "passed")
+                                                    for name in GRADED_FUNCTIONS}
+    assert resources[RESOURCES_KEY]["cell_errors"] == [{"cell": 0, "error": "NameError: y"}]
+
+
+# ---------------------------------------------------------------- ShowCellErrors
+
+def test_each_failed_cell_gets_its_error_as_output_and_in_its_metadata():
+    nb = notebook(new_code_cell("fine()"), new_code_cell("broken()"), new_markdown_cell("text"))
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="old")]
+    resources = {RESOURCES_KEY: {"cell_errors": [{"cell": 1, "error": "NameError: name 'broken' is not defined"}]}}
+    nb, _ = ShowCellErrors().preprocess(nb, resources)
+    assert nb.cells[0].outputs == [] and CELL_ERROR_KEY not in nb.cells[0].metadata
+    assert nb.cells[1].metadata[CELL_ERROR_KEY] == "NameError: name 'broken' is not defined"
+    [output] = nb.cells[1].outputs
+    assert output.output_type == "error" and output.ename == "CellError"
+    assert output.evalue == "while grading, this cell failed: NameError: name 'broken' is not defined"
+
+
+def test_a_cell_error_carrying_a_lone_surrogate_is_written_encodable():
+    nb = notebook(new_code_cell("raise ValueError('\\udcff')"))
+    resources = {RESOURCES_KEY: {"cell_errors": [{"cell": 0, "error": "ValueError: \udcff"}]}}
+    nb, _ = ShowCellErrors().preprocess(nb, resources)
+    assert nb.cells[0].metadata[CELL_ERROR_KEY] == "ValueError: \\udcff"
+    nbformat.writes(nb).encode("utf-8")
+
+
+# ---------------------------------------------------------------- ClearHiddenTestsOfGradeCells
+
+def test_the_hidden_tests_of_grade_cells_are_cleared():
+    nb = notebook(grade_cell("test_f", HIDDEN))
+    nb, _ = ClearHiddenTestsOfGradeCells().preprocess(nb, {})
+    assert "secret_check" not in nb.cells[0].source
+    assert nb.cells[0].source.startswith("check(f)")
+
+
+@pytest.mark.parametrize("source", [
+    HIDDEN,
+    "### BEGIN HIDDEN TESTS\nprint('never closed')",
+    "### END HIDDEN TESTS\n### BEGIN HIDDEN TESTS",
+], ids=["balanced", "unclosed", "reversed"])
+def test_a_students_cell_with_a_marker_is_left_as_it_is_and_never_raises(source):
+    student = new_code_cell(source)
+    text = new_markdown_cell(source)
+    nb = notebook(student, text, grade_cell("test_f", HIDDEN))
+    nb, _ = ClearHiddenTestsOfGradeCells().preprocess(nb, {})
+    assert nb.cells[0].source == source
+    assert nb.cells[1].source == source
+    assert "secret_check" not in nb.cells[2].source
+
+
+# ---------------------------------------------------------------- WriteVerdicts
+
+def test_each_grade_cell_gets_its_verdict_as_output_and_in_its_metadata():
+    passed = Verdict("f", True, None, "f passes every check")
+    failed = Verdict("g", False, "values", "dW1 (shape (2, 3)): some values are wrong \udcff", "mistake_id", "prop")
+    cells = [grade_cell("test_f"), grade_cell("test_g"), grade_cell("test_missing"), new_code_cell("student()")]
+    cells[0].execution_count = 4
+    nb, _ = WriteVerdicts().preprocess(notebook(*cells), {RESOURCES_KEY: {"verdicts": {"f": passed, "g": failed}}})
+    f, g, missing, student = nb.cells
+    assert f.execution_count is None
+    assert [(o.output_type, o.name, o.text) for o in f.outputs] == [("stream", "stdout", "f passes every check\n")]
+    assert f.metadata[VERDICT_KEY] == {"passed": True, "check": None, "diagnosis": None, "property": None,
+                                       "message": "f passes every check"}
+    [error] = g.outputs
+    assert (error.output_type, error.ename) == ("error", "GradingFailure")
+    assert error.evalue == "dW1 (shape (2, 3)): some values are wrong \\udcff"
+    assert g.metadata[VERDICT_KEY] == {"passed": False, "check": "values", "diagnosis": "mistake_id",
+                                       "property": "prop", "message": error.evalue}
+    [unknown] = missing.outputs
+    assert (unknown.ename, unknown.evalue) == ("UnknownTest", "no grader for the cell test_missing")
+    assert VERDICT_KEY not in missing.metadata
+    assert student.outputs == [] and VERDICT_KEY not in student.metadata
+    nbformat.validate(nb)
+
+
+def test_a_solution_cell_is_not_given_a_verdict():
+    cell = new_code_cell("def f(): pass")
+    cell.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "test_f", "locked": False,
+                                 "schema_version": 3}
+    nb, _ = WriteVerdicts().preprocess(notebook(cell), {RESOURCES_KEY: {"verdicts": {
+        "f": Verdict("f", True, None, "ok")}}})
+    assert nb.cells[0].outputs == []
+
+
+# ---------------------------------------------------------------- helpers
+
+@pytest.mark.parametrize("source, released", [
+    (HIDDEN, "check(f)\n"),
+    ("check(f)", "check(f)"),
+    ("a\n### BEGIN HIDDEN TESTS\nb\n### END HIDDEN TESTS\nc", "a\nc"),
+], ids=["hidden region", "none", "between lines"])
+def test_without_hidden_tests_is_the_released_source(source, released):
+    assert _without_hidden_tests(source).strip() == released.strip()
+    assert "BEGIN HIDDEN" not in _without_hidden_tests(source)
+
+
+@pytest.mark.parametrize("text, result", [
+    ("plain", "plain"),
+    ("é ✓", "é ✓"),
+    ("a\udcffb", "a\\udcffb"),
+    ("\ud800", "\\ud800"),
+], ids=["ascii", "unicode", "surrogate", "high surrogate"])
+def test_encodable(text, result):
+    assert encodable(text) == result
+    result.encode("utf-8")
+
+
+def test_mark_recorded_writes_each_students_intake_digest(tmp_path, monkeypatch):
+    monkeypatch.setattr(nbgrader_plugin, "ROOT", str(tmp_path))
+    paths = []
+    for student, digest in (("alice", "d1"), ("bob", "d2")):
+        folder = tmp_path / "intake" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nb = notebook()
+        nb.metadata[INTAKE_KEY] = {"digest": digest, "source": f"s-{student}"}
+        nbformat.write(nb, folder / "Regularization.ipynb")
+        (tmp_path / "autograded" / student / ASSIGNMENT).mkdir(parents=True)
+        paths.append(str(folder / "Regularization.ipynb"))
+    mark_recorded(ASSIGNMENT, "*", paths)
+    assert read_record_marker(tmp_path / "autograded" / "alice" / ASSIGNMENT) == ("d1", "s-alice")
+    assert read_record_marker(tmp_path / "autograded" / "bob" / ASSIGNMENT) == ("d2", "s-bob")
+
+
+# ---------------------------------------------------------------- OverwriteReleasedCells
+
+@pytest.fixture(scope="module")
+def gradebook_url(tmp_path_factory):
+    """A gradebook holding the source of one autograded test cell (with its hidden test) and one locked cell."""
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    import nbgrader.api
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('gradebook')}/gradebook.db"
+    head = alembic_head()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nbgrader.api, "get_alembic_version", lambda: head)
+        with Gradebook(url) as gradebook:
+            gradebook.add_assignment("a")
+            gradebook.add_notebook("N", "a")
+            for cell in (grade_cell("test_f", HIDDEN), locked_cell("imports", "import numpy as np")):
+                gradebook.add_source_cell(cell.metadata.nbgrader["grade_id"], "N", "a", cell_type="code", locked=True,
+                                          source=cell.source, checksum=compute_checksum(cell))
+            gradebook.add_grade_cell("test_f", "N", "a", max_score=2, cell_type="code")
+    return url
+
+
+def alembic_head():
+    """The revision nbgrader stamps a new gradebook with, read in this process: nbgrader's own
+    ``get_alembic_version`` starts the ``alembic`` command, which takes seconds to load nbgrader again."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def locked_cell(name, source):
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": name, "solution": False, "locked": True,
+                                 "schema_version": 3}
+    return cell
+
+
+def overwrite(url, nb, caplog):
+    log = logging.getLogger("overwrite-test")
+    with caplog.at_level(logging.WARNING, logger="overwrite-test"):
+        nb, _ = OverwriteReleasedCells(log=log).preprocess(nb, {"nbgrader": {"notebook": "N", "assignment": "a",
+                                                                              "db_url": url}})
+    return nb, [record.getMessage() for record in caplog.records if record.name == "overwrite-test"]
+
+
+def test_a_test_cell_as_released_gets_its_hidden_test_back_without_a_warning(gradebook_url, caplog):
+    nb = notebook(grade_cell("test_f", _without_hidden_tests(HIDDEN)), locked_cell("imports", "import numpy as np"))
+    nb, warnings = overwrite(gradebook_url, nb, caplog)
+    assert nb.cells[0].source == HIDDEN
+    assert warnings == []
+
+
+@pytest.mark.parametrize("cell", [
+    grade_cell("test_f", "print('full marks')"),
+    locked_cell("imports", "import numpy as np; import os"),
+], ids=["test cell", "locked cell"])
+def test_an_edited_locked_cell_is_restored_with_a_warning(gradebook_url, caplog, cell):
+    nb, warnings = overwrite(gradebook_url, notebook(cell), caplog)
+    assert nb.cells[0].source in (HIDDEN, "import numpy as np")
+    assert len(warnings) == 1 and "checksum" in warnings[0]
+
+
+def test_a_students_cell_is_left_alone(gradebook_url, caplog):
+    nb, warnings = overwrite(gradebook_url, notebook(new_code_cell("### BEGIN HIDDEN TESTS")), caplog)
+    assert nb.cells[0].source == "### BEGIN HIDDEN TESTS" and warnings == []
