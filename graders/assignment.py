@@ -69,9 +69,10 @@ def graded_functions(notebook_path):
     try:
         with open(notebook_path, encoding="utf-8") as handle:
             cells = json.load(handle)["cells"]
-    except (OSError, ValueError, KeyError) as problem:
-        raise AssignmentError(f"{notebook_path}: cannot be read as a notebook ({problem})") from None
-    points = test_cell_points(cells)
+        points = test_cell_points(cells)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as problem:
+        raise AssignmentError(f"{notebook_path}: cannot be read as a notebook ({type(problem).__name__}: "
+                              f"{problem})") from None
     if not points:
         raise AssignmentError(f"{notebook_path}: no autograded test cell 'test_<function>' names a graded function")
     return points

@@ -138,8 +138,12 @@ def _rebuilt_cell(raw):
         return None
     if raw["cell_type"] == "code":
         outputs = raw.get("outputs")
-        cell = nbformat.v4.new_code_cell(source, outputs=[dict(o) for o in outputs if isinstance(o, dict)]
-                                         if isinstance(outputs, list) else [])
+        # Not nbformat.v4.new_code_cell, which validates the outputs: one that is not valid notebook JSON would
+        # stop the whole submission; _drop_invalid_outputs drops it later, alone.
+        cell = nbformat.from_dict({"cell_type": "code", "id": "", "metadata": {}, "execution_count": None,
+                                   "source": source,
+                                   "outputs": [dict(o) for o in outputs if isinstance(o, dict)]
+                                   if isinstance(outputs, list) else []})
     elif raw["cell_type"] == "markdown":
         cell = nbformat.v4.new_markdown_cell(source)
         if isinstance(raw.get("attachments"), dict):
@@ -276,6 +280,6 @@ def _valid_cell(cell, notebook):
 
 
 def _valid_output(output, notebook):
-    probe_cell = nbformat.v4.new_code_cell("", outputs=[output])
-    probe_cell["id"] = "probe"
+    probe_cell = nbformat.from_dict({"cell_type": "code", "id": "probe", "metadata": {}, "execution_count": None,
+                                     "source": "", "outputs": [output]})
     return _valid_cell(probe_cell, notebook)

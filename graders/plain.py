@@ -271,6 +271,8 @@ def parse_json(raw, max_depth):
 
     try:
         value = json.loads(raw.decode("utf-8"), parse_constant=refuse)
+    except MalformedOutput:
+        raise
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise MalformedOutput(f"not JSON ({type(error).__name__})") from None
     if nesting_depth(value) > max_depth:

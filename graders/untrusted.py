@@ -33,6 +33,9 @@ def _kind(mode):
     return "not a regular file"
 
 
+PHRASES = {"file": "a regular file", "folder": "a folder"}  # the kinds of entry_kind, in a sentence
+
+
 def entry_kind(dir_fd, name):
     """``"file"``, ``"folder"`` or a phrase naming what else ``name`` is (the link itself, never its target)."""
     mode = os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode
@@ -52,7 +55,7 @@ def _open(name, dir_fd, wanted, flags, refusal):
     except OSError as error:
         raise Refused(f"{name} cannot be read ({error.strerror})") from None
     if kind != wanted:
-        raise Refused(refusal.format(name=name, kind=kind))
+        raise Refused(refusal.format(name=name, kind=PHRASES.get(kind, kind)))
     try:
         return os.open(name, flags, dir_fd=dir_fd)
     except OSError as error:

@@ -125,10 +125,6 @@ def test_graded_functions_of_a_file_that_is_no_notebook_names_it(tmp_path, text)
         assignment.graded_functions(path)
 
 
-@pytest.mark.xfail(strict=True, raises=(TypeError, AttributeError, ValueError),
-                   reason="graded_functions catches OSError, ValueError and KeyError around json.load only: JSON that "
-                   "is not an object, cells that are not objects, or points that are not a number escape as a bare "
-                   "TypeError/AttributeError/ValueError that names no file")
 @pytest.mark.parametrize("text", [
     "[]",
     json.dumps({"cells": ["a cell"]}),

@@ -111,8 +111,6 @@ def test_open_folder_refuses(folder, name, message):
     assert refusal(untrusted.open_folder, name, folder) == message
 
 
-@pytest.mark.xfail(strict=True, reason="entry_kind says 'file' and 'folder' without an article, so the one-line "
-                   "reasons read 'sub is folder; ...' and 'file.txt is file, not a folder'")
 @pytest.mark.parametrize("function, name, message", [
     (untrusted.read_file, "sub", "sub is a folder; only regular files are read"),
     (untrusted.open_folder, "file.txt", "file.txt is a regular file, not a folder"),

@@ -494,8 +494,10 @@ def describe(value):
     """A returned value in a few words that give nothing of the expected one away."""
     if isinstance(value, Opaque):
         return f"an object of type {value.type_name}"
-    if isinstance(value, np.ndarray):
+    if type(value) is np.ndarray:
         return f"an array of shape {value.shape}"
+    if isinstance(value, np.ndarray):
+        return f"a {type(value).__name__} of shape {value.shape} (a subclass of numpy arrays)"
     if isinstance(value, (tuple, list)):
         return f"a {type(value).__name__} of length {len(value)}"
     return f"a value of type {type(value).__name__}"
