@@ -1,6 +1,6 @@
-"""Hidden graders of the Regularization assignment.
+"""The grading engine and, in one package per assignment (``graders/<assignment>/``), the hidden graders.
 
-Nothing in this package is given to students: it holds the case table, the
-expected arrays generated from the reference solution, and the checks that
-turn a student's outputs into a verdict.
+Nothing in this package is given to students, except what ``make release`` bundles for an assignment's public
+case (see :mod:`graders.release_checks`). The engine knows no assignment: it reads each one's source folder and
+graders package through :mod:`graders.assignment`.
 """

@@ -130,7 +130,7 @@ def take_in(submitted_fd, student_id, release):
 
 
 def _open_assignment_folder(submitted_fd, student_id):
-    """The open ``<student>/regularization`` folder of ``submitted/`` (each component without following links)."""
+    """The open ``<student>/<assignment>`` folder of ``submitted/`` (each component without following links)."""
     student_fd = untrusted.open_folder(student_id, submitted_fd)
     try:
         return untrusted.open_folder(ASSIGNMENT, student_fd)
@@ -290,7 +290,7 @@ def _entries_or_none(name, dir_fd, default):
 
 
 def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None):
-    """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
+    """Write ``intake_dir/<student>/<assignment>/`` for every student folder of ``submitted_dir``.
 
     Parameters
     ----------

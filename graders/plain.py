@@ -114,7 +114,7 @@ CALL_SEED = 0
 # The worker's report: a stream of frames written to a pipe the grader opened.
 #
 # A frame is one kind byte, the payload's length (8 bytes, little-endian) and the payload. A progress frame
-# (``P``) names the step about to run ("cell 3", "call compute_cost_with_regularization"); the results frame
+# (``P``) names the step about to run ("cell 3", "call <function>"); the results frame
 # (``R``), last, holds the length of a JSON header (8 bytes, little-endian), the header
 # ``{"record": ..., "arrays": [{"key", "dtype", "shape"}, ...]}`` and the raw little-endian bytes of the
 # arrays in the header's order. Nothing in it is ever unpickled, and nothing names a file.

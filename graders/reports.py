@@ -169,8 +169,8 @@ LABEL_WIDTH = 60  # characters per line of a mistake's label
 def mistake_label(mistake_id, width=LABEL_WIDTH):
     """A short label of a catalogued mistake for a plot: the first clause of its message, then its function.
 
-    ``cost_lambda_over_m`` gives ``"the penalty uses lambd / m instead of lambd / (2 * m)\n
-    (compute_cost_with_regularization)"``. An id the catalogue does not hold is shown as it is.
+    A mistake whose message is "the penalty uses lambd / m instead of lambd / (2 * m)" gets that clause, wrapped at
+    ``width``, and its function's name in parentheses below. An id the catalogue does not hold is shown as it is.
     """
     mistake = MISTAKE_BY_ID.get(mistake_id)
     if mistake is None:

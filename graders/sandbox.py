@@ -297,7 +297,7 @@ class UidPool:
     ----------
     uids : range
     folder : str, optional
-        Where the lock files live; default ``/run/regularization-sandbox`` for root, else a folder of
+        Where the lock files live; default ``/run/grader-sandbox`` for root, else a folder of
         this user in the temporary directory.
     """
 
@@ -329,8 +329,8 @@ class UidPool:
 
     def _lock_folder(self):
         candidates = [self.folder] if self.folder else (
-            (["/run/regularization-sandbox"] if os.getuid() == 0 else [])
-            + [os.path.join(tempfile.gettempdir(), f"regularization-sandbox-{os.getuid()}")])
+            (["/run/grader-sandbox"] if os.getuid() == 0 else [])
+            + [os.path.join(tempfile.gettempdir(), f"grader-sandbox-{os.getuid()}")])
         for folder in candidates:
             try:
                 os.mkdir(folder, 0o700)
