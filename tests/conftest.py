@@ -36,11 +36,20 @@ def make(course, *targets, check=True):
     return result
 
 
-@pytest.fixture(scope="module")
-def released_course(tmp_path_factory):
-    """A fresh course copy on which ``make release`` has run (one per test module)."""
-    course = copy_course(tmp_path_factory.mktemp("course") / "course")
+@pytest.fixture(scope="session")
+def released_template(tmp_path_factory):
+    """A course copy on which ``make release`` has run, made once per session (per xdist worker): only ever copied."""
+    course = copy_course(tmp_path_factory.mktemp("released-template") / "course")
     make(course, "release")
+    return course
+
+
+@pytest.fixture(scope="module")
+def released_course(released_template, tmp_path_factory):
+    """A fresh course on which ``make release`` has run (one per test module): a copy of the session's released
+    course, which is what a release in a fresh copy makes (nothing in it depends on the folder it lives in)."""
+    course = str(tmp_path_factory.mktemp("course") / "course")
+    shutil.copytree(released_template, course, symlinks=True)
     return course
 
 
@@ -93,3 +102,4 @@ def course_outcome(course):
             notebook = nbformat.read(path, as_version=4)
             outcome[student] = [cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"]
     return outcome
+
