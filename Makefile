@@ -86,8 +86,11 @@ browser:
 database:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { $(call apt_install,postgresql); }
 
+# The tests run on every core (pytest-xdist): tests sharing a module's fixture on one worker, the rest spread
+# (tests/conftest.py). PYTEST_WORKERS=0 runs them all in one process.
+PYTEST_WORKERS ?= auto
 test: venv browser database
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 BENCH_SIZES ?= 100 1000
 bench: venv

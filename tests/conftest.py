@@ -36,11 +36,20 @@ def make(course, *targets, check=True):
     return result
 
 
-@pytest.fixture(scope="module")
-def released_course(tmp_path_factory):
-    """A fresh course copy on which ``make release`` has run (one per test module)."""
-    course = copy_course(tmp_path_factory.mktemp("course") / "course")
+@pytest.fixture(scope="session")
+def released_template(tmp_path_factory):
+    """A course copy on which ``make release`` has run, made once per session (per xdist worker): only ever copied."""
+    course = copy_course(tmp_path_factory.mktemp("released-template") / "course")
     make(course, "release")
+    return course
+
+
+@pytest.fixture(scope="module")
+def released_course(released_template, tmp_path_factory):
+    """A fresh course on which ``make release`` has run (one per test module): a copy of the session's released
+    course, which is what a release in a fresh copy makes (nothing in it depends on the folder it lives in)."""
+    course = str(tmp_path_factory.mktemp("course") / "course")
+    shutil.copytree(released_template, course, symlinks=True)
     return course
 
 
@@ -93,3 +102,89 @@ def course_outcome(course):
             notebook = nbformat.read(path, as_version=4)
             outcome[student] = [cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"]
     return outcome
+
+
+# Running the suite on several cores (pytest-xdist, ``make test``: ``-n auto --dist loadgroup``).
+#
+# A test that uses a module-scoped fixture (a released course graded once, a server, a browser...) runs on the
+# worker that made that fixture: its module is one group, sent whole to one worker and run there in file order.
+# Every other test is sent on its own to whichever worker is free. Groups are handed out longest first (by the
+# seconds they took in the last run, kept in pytest's cache, else by the estimates below), so that the long
+# groups do not end up one behind the other on the same worker.
+
+SECONDS_PER_TEST = 0.5
+ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
+    "tests/test_corpora.py": 180, "tests/test_crash.py": 100, "tests/test_kernels.py": 60,
+    "tests/test_postgres.py": 50, "tests/test_active_content.py": 60, "tests/test_hostile_intake.py": 25,
+    "tests/test_autograde.py": 30, "tests/test_student_workflow.py": 20, "tests/test_incremental.py": 30,
+    "tests/test_dask.py": 20, "tests/test_reports.py": 25, "tests/test_feedback_page.py": 20,
+    "tests/test_public_check.py": 25, "tests/test_held_out.py": 12, "tests/test_notebook.py": 15,
+    "tests/test_pipeline.py": 12, "tests/test_dataset_story.py": 12,
+}
+SECONDS_CACHE_KEY = "regularization/seconds-per-scope"
+
+
+def _module_scoped(item):
+    """Whether ``item`` uses a fixture shared by its module (or a class or package)."""
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(definition.scope in ("module", "class", "package")
+                                    for definitions in info.name2fixturedefs.values() for definition in definitions)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    if not config.pluginmanager.hasplugin("xdist"):  # the mark means nothing without it
+        return
+    for item in items:
+        if _module_scoped(item) and not any(item.iter_markers("xdist_group")):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+def _scope(nodeid):
+    """The unit xdist's loadgroup sends to one worker: the group after ``@``, else the test itself."""
+    return nodeid.rsplit("@", 1)[1] if nodeid.rfind("@") > nodeid.rfind("]") else nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist", "no") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    cache = getattr(config, "cache", None)
+    measured = (cache.get(SECONDS_CACHE_KEY, {}) if cache is not None else {}) or {}
+
+    class LongestFirst(LoadGroupScheduling):
+        """loadgroup, with the work units handed out longest first."""
+
+        ordered = False
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:
+                self.ordered = True
+
+                def seconds(unit):
+                    scope, tests = unit
+                    return measured.get(scope, ESTIMATED_SECONDS.get(scope, SECONDS_PER_TEST * len(tests)))
+
+                units = sorted(self.workqueue.items(), key=seconds, reverse=True)
+                self.workqueue.clear()
+                self.workqueue.update(units)
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
+_SPENT = {}  # seconds per work unit in this run (on the controller), for the next run's order
+
+
+def pytest_runtest_logreport(report):
+    _SPENT[_scope(report.nodeid)] = _SPENT.get(_scope(report.nodeid), 0.0) + getattr(report, "duration", 0.0)
+
+
+def pytest_sessionfinish(session):
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if (_SPENT and cache is not None and not hasattr(config, "workerinput")
+            and config.getoption("dist", "no") == "loadgroup"):
+        cache.set(SECONDS_CACHE_KEY, {**(cache.get(SECONDS_CACHE_KEY, {}) or {}),
+                                      **{scope: round(seconds, 2) for scope, seconds in _SPENT.items()}})
