@@ -10,7 +10,7 @@ from graders.export import GradesExport
 
 
 @pytest.fixture
-def gradebook(tmp_path, monkeypatch):
+def gradebook(tmp_path, monkeypatch, quick_alembic_version):
     """A gradebook URL, and the records the reports would read from it (two students)."""
     url = f"sqlite:///{tmp_path / 'gradebook.db'}"
     records = [{"student": student, "total": total, "raw_total": total, "late_penalty": 0.0, "max": 10.0,

@@ -5,7 +5,6 @@ import os
 import shutil
 import sqlite3
 
-import nbgrader.api
 import pytest
 from nbgrader.api import Gradebook
 
@@ -16,24 +15,9 @@ ASSIGNMENT = "regularization"
 NOTEBOOK = "Regularization"
 
 
-def alembic_head():
-    """The revision nbgrader stamps a new gradebook with, read in this process: nbgrader's own
-    ``get_alembic_version`` starts the ``alembic`` command, which takes seconds to load nbgrader again."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import ALEMBIC_DIR
-
-    config = Config()
-    config.set_main_option("script_location", ALEMBIC_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
-
-
 @pytest.fixture(scope="module", autouse=True)
-def quick_alembic_version():
-    head = alembic_head()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nbgrader.api, "get_alembic_version", lambda: head)
-        yield
+def quick_gradebooks(quick_alembic_version):
+    """Every gradebook of this module is made without starting the ``alembic`` command."""
 
 
 @pytest.fixture
@@ -44,7 +28,7 @@ def url(made, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory, quick_alembic_version):
+def made(tmp_path_factory, quick_gradebooks):
     """A gradebook of two cells (2 and 3 points), three submissions, another assignment and another notebook."""
     path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
     url = f"sqlite:///{path}"

@@ -188,37 +188,20 @@ def test_mark_recorded_writes_each_students_intake_digest(tmp_path, monkeypatch)
 # ---------------------------------------------------------------- OverwriteReleasedCells
 
 @pytest.fixture(scope="module")
-def gradebook_url(tmp_path_factory):
+def gradebook_url(tmp_path_factory, quick_alembic_version):
     """A gradebook holding the source of one autograded test cell (with its hidden test) and one locked cell."""
     from nbgrader.api import Gradebook
     from nbgrader.utils import compute_checksum
 
-    import nbgrader.api
-
     url = f"sqlite:///{tmp_path_factory.mktemp('gradebook')}/gradebook.db"
-    head = alembic_head()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nbgrader.api, "get_alembic_version", lambda: head)
-        with Gradebook(url) as gradebook:
-            gradebook.add_assignment("a")
-            gradebook.add_notebook("N", "a")
-            for cell in (grade_cell("test_f", HIDDEN), locked_cell("imports", "import numpy as np")):
-                gradebook.add_source_cell(cell.metadata.nbgrader["grade_id"], "N", "a", cell_type="code", locked=True,
-                                          source=cell.source, checksum=compute_checksum(cell))
-            gradebook.add_grade_cell("test_f", "N", "a", max_score=2, cell_type="code")
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a")
+        gradebook.add_notebook("N", "a")
+        for cell in (grade_cell("test_f", HIDDEN), locked_cell("imports", "import numpy as np")):
+            gradebook.add_source_cell(cell.metadata.nbgrader["grade_id"], "N", "a", cell_type="code", locked=True,
+                                      source=cell.source, checksum=compute_checksum(cell))
+        gradebook.add_grade_cell("test_f", "N", "a", max_score=2, cell_type="code")
     return url
-
-
-def alembic_head():
-    """The revision nbgrader stamps a new gradebook with, read in this process: nbgrader's own
-    ``get_alembic_version`` starts the ``alembic`` command, which takes seconds to load nbgrader again."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import ALEMBIC_DIR
-
-    config = Config()
-    config.set_main_option("script_location", ALEMBIC_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def locked_cell(name, source):
