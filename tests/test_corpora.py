@@ -11,13 +11,15 @@ Submissions must be byte-identical after grading.
 import copy
 import hashlib
 import os
+import re
+import shutil
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.regularization.mistakes import MISTAKES
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from graders.regularization.mistakes import MISTAKES
 from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
 from tests.corpus import entry_solutions, load_entries
@@ -160,27 +162,50 @@ def test_submissions_are_byte_identical_after_grading(graded):
 
 
 def _hidden_strings():
-    """Strings whose presence in a student-facing file would leak: markers, grader code, hidden numbers."""
+    """What in a student-facing file would leak: ``(texts, numbers)``. Texts are the markers and lines of grader
+    code (every module of graders/, the assignment's included); numbers are the hidden cases' values as written
+    with 8 decimals."""
     from graders.grading import expected_cases
     from graders.plain import flatten
 
-    strings = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "graders.in_kernel", "BEGIN SOLUTION"}
+    texts = {"BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "graders.in_kernel", "BEGIN SOLUTION"}
     graders_dir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "graders")
-    for name in os.listdir(graders_dir):
-        if name.endswith(".py"):
-            with open(os.path.join(graders_dir, name), encoding="utf-8") as handle:
-                strings.update(line.strip() for line in handle
-                               if len(line.strip()) >= 40 and any(mark in line for mark in ("(", " = ", "return")))
+    for folder, _, names in os.walk(graders_dir):
+        for name in names:
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                    texts.update(line.strip() for line in handle
+                                 if len(line.strip()) >= 40 and any(mark in line for mark in ("(", " = ", "return")))
     given = "\n".join(given_lines())  # what students receive (their helpers, the public check) is not secret
-    strings = {string for string in strings if string not in given}
+    texts = {text for text in texts if text not in given}
+    numbers = set()
     for function_name in GRADED_FUNCTIONS:
         for case_id, arguments, expected, _ in expected_cases(function_name):
             if case_id == "public":
                 continue
             arrays, _ = flatten((arguments, expected), "case")
             for array in arrays.values():
-                strings.update(f"{value:.8f}" for value in array.ravel().astype(float) if abs(value) >= 1e-3)
-    return strings
+                numbers.update(f"{value:.8f}" for value in array.ravel().astype(float) if abs(value) >= 1e-3)
+    return texts, numbers
+
+
+NUMBER = re.compile(r"(-?)(\d+)\.(\d{8})")
+
+
+def _numbers_in(text):
+    """Every string ``[-]digits.8digits`` that occurs in ``text``, as a substring (``0.12345678`` in
+    ``10.123456789``): one pass over the text, then each candidate is looked up in a set."""
+    found = set()
+    for sign, whole, decimals in NUMBER.findall(text):
+        for start in range(len(whole)):
+            found.add(f"{whole[start:]}.{decimals}")
+        found.add(f"{sign}{whole}.{decimals}")
+    return found
+
+
+def _leaks(text, hidden):
+    texts, numbers = hidden
+    return sorted(_numbers_in(text) & numbers) + [string for string in texts if string in text]
 
 
 def _student_facing_texts(course):
@@ -205,17 +230,33 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
         texts["validate " + student_id] = validation.stdout + validation.stderr
     assert sum(name.endswith(".html") for name in texts) >= len(ENTRIES)
     hidden = _hidden_strings()
-    assert len(hidden) > 1000
+    assert len(hidden[0]) > 100 and len(hidden[1]) > 1000
     for name, text in texts.items():
-        leaked = [string for string in hidden if string in text]
+        leaked = _leaks(text, hidden)
         assert not leaked, f"{name} leaks {leaked[:3]}"
 
 
-def test_a_library_version_mismatch_is_reported(released_course):
+@pytest.mark.parametrize("text, leaked", [
+    ("the value is 0.12345678 here", ["0.12345678"]),
+    ("x = 10.123456789", ["0.12345678"]),
+    ("-0.12345678", ["-0.12345678", "0.12345678"]),
+    ("0.1234567", []),
+    ("graders.in_kernel.grade(", ["graders.in_kernel"]),
+], ids=["number", "inside a longer number", "negative", "seven decimals", "marker"])
+def test_the_leak_scan_finds_what_a_substring_search_finds(text, leaked):
+    hidden = ({"graders.in_kernel"}, {"0.12345678", "-0.12345678"})
+    assert sorted(_leaks(text, hidden)) == sorted(leaked)
+
+
+def test_a_library_version_mismatch_is_reported(released_template, tmp_path):
+    """On a course of its own with one student: the warning comes from loading the expected arrays."""
     from graders.npzfile import load_npz, save_npz
 
-    path = os.path.join(released_course, "graders", "regularization", "expected", "compute_cost_with_regularization.npz")
+    course = str(tmp_path / "course")
+    shutil.copytree(released_template, course, symlinks=True)
+    write_submission(make_submission(reference_solutions()), course, "one")
+    path = os.path.join(course, "graders", "regularization", "expected", "compute_cost_with_regularization.npz")
     arrays, meta = load_npz(path)
     save_npz(path, arrays, {**meta, "versions": {**meta["versions"], "numpy": "0.0.0"}})
-    result = make(released_course, "autograde")
+    result = make(course, "autograde")
     assert "made with numpy 0.0.0, grading runs numpy" in result.stderr
