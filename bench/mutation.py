@@ -21,6 +21,7 @@ Usage::
 
     python bench/mutation.py [--mode removal|mutants|both] [--files graders/ladder.py ...] [--jobs 2]
                              [--timeout 180] [--tests tests/test_x.py ...] [--json out.json]
+                             [--survivors-of earlier.json]
 """
 import argparse
 import ast
@@ -351,6 +352,8 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument("--json", default=None, help="write every outcome to this file")
+    parser.add_argument("--survivors-of", default=None,
+                        help="in mutants mode, run only the mutants that survived in this earlier --json file")
     args = parser.parse_args(argv)
     jobs = max(1, min(args.jobs, 2))
     start = time.monotonic()
@@ -377,6 +380,10 @@ def main(argv=None):
             tests = args.tests or list(MUTANT_TESTS)
             print(f"baseline of {' '.join(tests)}: {baseline(tests, args.timeout, workspace):.1f}s")
             mutants = code_mutants(source, args.files)
+            if args.survivors_of:
+                with open(args.survivors_of, encoding="utf-8") as handle:
+                    earlier = {(m["name"], m["change"]) for m in json.load(handle)["mutants"] if m["outcome"] != "killed"}
+                mutants = [m for m in mutants if (m["name"], m["change"]) in earlier]
             print(f"{len(mutants)} mutants in {', '.join(args.files)}")
             run_mutants(mutants, tests, jobs, args.timeout, os.path.join(workspace, "mutants"))
             mutants_report(mutants)

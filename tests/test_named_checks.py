@@ -92,6 +92,9 @@ WITNESSES = (
     Witness("keys", "a key left out, no gradient check", L2,
             (("    return gradients", "    del gradients['dW1']\n    return gradients"),),
             "the returned dict lacks the key(s) dW1"),
+    Witness("runs", "a TypeError that is not about arguments", L2,
+            (("dA2 = np.dot(W3.T, dZ3)", "dA2 = np.dot(W3.T, dZ3) + None"),),
+            "raised TypeError: unsupported operand type(s)"),
     Witness("values", "public dZ3 off, the parameters' gradients right", L2,
             (('gradients = {"dZ3": dZ3,', 'gradients = {"dZ3": dZ3 + 1,'),), "dZ3: 5 of 5 entries are wrong"),
     # --- forward_propagation_with_dropout ---
@@ -106,7 +109,7 @@ WITNESSES = (
             "mask D1 holds values other than 0 and 1"),
     Witness("mask", "public, kept where rand > keep_prob", FORWARD,
             (("A1.shape[1]) < keep_prob", "A1.shape[1]) > keep_prob"),),
-            "mask D1 differs from the seeded draw in "),
+            "mask D1 differs from the seeded draw in 10 of 10 entries, first at index (0, 0)"),
     Witness("mask", "hidden, keep_prob of the public case", FORWARD,
             (("A2.shape[1]) < keep_prob", "A2.shape[1]) < 0.7"),),
             f"mask D2 (shape (3, 10)) differs from the seeded draw {HIDDEN}"),
