@@ -42,8 +42,9 @@ IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", "autograded", "feedb
            "backups", "gradebook.db", ".ipynb_checkpoints")
 MUTATED_FILES = ("graders/ladder.py", "graders/grading.py", f"graders/{ASSIGNMENT}/checks.py")
 REMOVAL_TESTS = ("tests/test_named_checks.py",)
-MUTANT_TESTS = ("tests/test_named_checks.py", "tests/test_ladder_mutants.py", "tests/test_grading.py",
-                "tests/test_oracle.py", "tests/test_ladder.py")
+# The fast unit tests first: with -x, most mutants are killed before a notebook is graded.
+MUTANT_TESTS = ("tests/test_ladder_mutants.py", "tests/test_ladder.py", "tests/test_oracle.py",
+                "tests/test_named_checks.py", "tests/test_grading.py")
 # The callables that produce a named failure, and the position of the check name among their arguments.
 PRODUCERS = {"Failed": 0, "CheckFailure": 0, "_fail": 1, "Verdict": 2}
 

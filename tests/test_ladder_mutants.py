@@ -79,11 +79,12 @@ def test_a_cost_that_is_not_a_float_fails_on_type(value):
 
 # --- The grading's diagnosis, on the outputs of the catalogue's own mistakes ---
 
-def _report(function, outputs):
+def _report(function, outputs, random_draws=None):
     """A worker report in which ``function`` returned ``outputs[case_id]`` (None: the call raised ValueError)."""
     records, arrays = {}, {}
     for case_id, output in outputs.items():
-        record = {"status": "ok", "error": None, "mutated": [], "random_draws": function == FORWARD}
+        record = {"status": "ok", "error": None, "mutated": [],
+                  "random_draws": function == FORWARD if random_draws is None else random_draws}
         if output is None:
             record.update(status="error", error="ValueError: operands could not be broadcast together")
         else:
@@ -157,3 +158,29 @@ def test_a_property_is_named_when_no_catalogued_mistake_matches():
     verdict = judge_function(COST, _report(COST, outputs))
     assert (verdict.check, verdict.diagnosis, verdict.property) == ("values", None, "penalty_missing_layer")
     assert "Likely mistake: " in verdict.message and "leaves out W2" in verdict.message
+
+
+def test_masks_drawn_afresh_in_the_backward_pass_are_named_from_the_draws():
+    outputs = _mistake_outputs(BACKWARD, "dropout_backward_new_masks")
+    verdict = judge_function(BACKWARD, _report(BACKWARD, outputs, random_draws=True))
+    assert (verdict.check, verdict.diagnosis, verdict.property) == ("masks reused", "dropout_backward_new_masks",
+                                                                   "fresh_draws")
+
+
+def test_a_call_that_raised_does_not_agree_with_a_mistake_that_returned_nan():
+    from graders.grading import _catalogued_mistake
+
+    cases = [("public", (), np.float64(1.0), {"nan": np.float64(2.0)}),
+             ("hidden", (), np.float64(1.0), {"nan": np.float64(np.nan)})]
+    assert _catalogued_mistake(cases, {"public": np.float64(2.0), "hidden": np.float64(np.nan)}) == "nan"
+    assert _catalogued_mistake(cases, {"public": np.float64(2.0), "hidden": None}) is None
+
+
+def test_a_library_version_is_reported_only_when_it_differs():
+    from graders.grading import version_mismatches
+    from graders.make_expected import library_versions
+
+    running = library_versions()
+    assert version_mismatches(running) == {}
+    name = next(iter(running))
+    assert version_mismatches({name: "0.0.0"}) == {name: ("0.0.0", running[name])}

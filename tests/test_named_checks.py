@@ -133,6 +133,8 @@ WITNESSES = (
             "A3 is not sigmoid(Z3)"),
     Witness("output layer", "A3 flattened", FORWARD, (("    return A3, cache", "    return A3.ravel(), cache"),),
             "A3 and Z3 in the cache must be arrays of one shape"),
+    Witness("type", "a triple", FORWARD, (("    return A3, cache", "    return A3, cache, keep_prob"),),
+            "returned a tuple of length 3; the pair (A3, cache) is expected"),
     Witness("type", "A3 alone", FORWARD, (("    return A3, cache", "    return A3"),),
             "returned an array of shape (1, 5); the pair (A3, cache) is expected"),
     Witness("values", "public cache b1", FORWARD, (("cache = (Z1, D1, A1, W1, b1,", "cache = (Z1, D1, A1, W1, b1 + 1,"),),
