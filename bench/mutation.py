@@ -20,7 +20,7 @@ Two modes, both on copies of the project in a temporary folder (the checkout it 
 Usage::
 
     python bench/mutation.py [--mode removal|mutants|both] [--files graders/ladder.py ...] [--jobs 2]
-                             [--timeout 180] [--tests tests/test_x.py ...] [--json out.json]
+                             [--timeout 300] [--tests tests/test_x.py ...] [--json out.json]
                              [--survivors-of earlier.json]
 """
 import argparse
@@ -40,7 +40,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ASSIGNMENT = os.environ.get("GRADER_ASSIGNMENT", "regularization")
 IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", "autograded", "feedback", "reports", "intake", ".cache",
            "backups", "gradebook.db", ".ipynb_checkpoints")
-MUTATED_FILES = ("graders/ladder.py", "graders/grading.py", f"graders/{ASSIGNMENT}/checks.py")
+MUTATED_FILES = ("graders/ladder.py", "graders/grading.py", f"graders/{ASSIGNMENT}/checks.py", "graders/mistakes.py")
 REMOVAL_TESTS = ("tests/test_named_checks.py",)
 # The fast unit tests first: with -x, most mutants are killed before a notebook is graded.
 MUTANT_TESTS = ("tests/test_ladder_mutants.py", "tests/test_ladder.py", "tests/test_oracle.py",
@@ -351,7 +351,7 @@ def main(argv=None):
     parser.add_argument("--tests", nargs="+", default=None, help="the tests of the mutants mode")
     parser.add_argument("--only", nargs="+", default=None, help="in removal mode, these check names only")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--json", default=None, help="write every outcome to this file")
     parser.add_argument("--survivors-of", default=None,
                         help="in mutants mode, run only the mutants that survived in this earlier --json file")

@@ -39,6 +39,8 @@ ARRAY = np.array([[1.0, 2.0], [3.0, np.nan]])
     (ARRAY, None, False),
     (ARRAY, ARRAY * (1 + 1e-9), True),
     (ARRAY, ARRAY.T, False),
+    (ARRAY[:1], ARRAY, False),
+    (np.ones((1, 3)), np.ones((3,)), False),
     (np.array([np.inf, 1.0]), np.array([np.inf, 1.0]), True),
     (np.array([np.nan, 1.0]), np.array([0.0, 1.0]), False),
     (np.array([True, False]), np.array([1, 0]), True),
@@ -184,3 +186,15 @@ def test_a_library_version_is_reported_only_when_it_differs():
     assert version_mismatches(running) == {}
     name = next(iter(running))
     assert version_mismatches({name: "0.0.0"}) == {name: ("0.0.0", running[name])}
+
+
+def test_a_mistake_is_a_frozen_rewrite_of_the_reference_that_must_match():
+    from graders.mistakes import Diagnosis, Mistake, apply_rewrites
+
+    mistake = Mistake("halved", COST, None, "halved", (("a + b", "a - b"), ("return", "return 0.5 *")))
+    assert apply_rewrites("def f(a, b):\n    return a + b", mistake) == "def f(a, b):\n    return 0.5 * a - b"
+    with pytest.raises(ValueError, match="mistake halved: 'a \\+ b' is not in the reference source"):
+        apply_rewrites("def f(a, b):\n    return a * b", mistake)
+    for value in (mistake, Diagnosis("penalty_factor", ("cost",), "twice")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.message = "changed"
