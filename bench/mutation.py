@@ -49,9 +49,9 @@ MUTANT_TESTS = ("tests/test_ladder_mutants.py", "tests/test_ladder.py", "tests/t
 PRODUCERS = {"Failed": 0, "CheckFailure": 0, "_fail": 1, "Verdict": 2}
 
 
-def copy_project(destination):
+def copy_project(destination, source=ROOT):
     """Copy the project (its working tree, generated folders left out) into ``destination``."""
-    shutil.copytree(ROOT, destination, symlinks=True, ignore=shutil.ignore_patterns(*IGNORED))
+    shutil.copytree(source, destination, symlinks=True, ignore=shutil.ignore_patterns(*IGNORED))
     return destination
 
 
@@ -273,11 +273,12 @@ def run_tests(workdir, tests, timeout):
     return ("survived" if status == 0 else "killed"), time.monotonic() - start, failures[0] if failures else ""
 
 
-def run_mutants(mutants, tests, jobs, timeout, workspace, progress=True):
-    """Run every mutant in one of ``jobs`` copies of the project; each mutant gets ``outcome`` and ``seconds``."""
+def run_mutants(mutants, tests, jobs, timeout, workspace, source, progress=True):
+    """Run every mutant in one of ``jobs`` copies of ``source`` (the snapshot of the project taken at the start,
+    so that edits to the checkout during a run change nothing); each mutant gets ``outcome`` and ``seconds``."""
     copies = queue.Queue()
     for number in range(jobs):
-        copies.put(copy_project(os.path.join(workspace, f"copy{number}")))
+        copies.put(copy_project(os.path.join(workspace, f"copy{number}"), source))
 
     def one(mutant):
         workdir = copies.get()
@@ -303,9 +304,9 @@ def run_mutants(mutants, tests, jobs, timeout, workspace, progress=True):
     return mutants
 
 
-def baseline(tests, timeout, workspace):
+def baseline(tests, timeout, workspace, source):
     """The selection must pass on the unmutated copy, or no outcome means anything."""
-    workdir = copy_project(os.path.join(workspace, "baseline"))
+    workdir = copy_project(os.path.join(workspace, "baseline"), source)
     present = [test for test in tests if os.path.exists(os.path.join(workdir, test))]
     outcome, seconds, _ = run_tests(workdir, present, timeout)
     if outcome != "survived":
@@ -367,31 +368,32 @@ def main(argv=None):
             from graders.assignment import check_names
 
             names = args.only or list(check_names(ASSIGNMENT))
-            print(f"baseline of {' '.join(REMOVAL_TESTS)}: {baseline(REMOVAL_TESTS, args.timeout, workspace):.1f}s")
+            print(f"baseline of {' '.join(REMOVAL_TESTS)}: {baseline(REMOVAL_TESTS, args.timeout, workspace, source):.1f}s")
             mutants = removal_mutants(source, names)
             for mutant in mutants:
                 mutant["path"] = "removal"
                 if not mutant["files"]:
                     mutant["outcome"], mutant["seconds"], mutant["failed"] = "survived", 0.0, ""
             run_mutants([m for m in mutants if m["files"]], REMOVAL_TESTS, jobs, args.timeout,
-                        os.path.join(workspace, "removal"))
+                        os.path.join(workspace, "removal"), source)
             removal_report(mutants)
             results["removal"] = mutants
         if args.mode in ("mutants", "both"):
             tests = args.tests or list(MUTANT_TESTS)
-            print(f"baseline of {' '.join(tests)}: {baseline(tests, args.timeout, workspace):.1f}s")
+            print(f"baseline of {' '.join(tests)}: {baseline(tests, args.timeout, workspace, source):.1f}s")
             mutants = code_mutants(source, args.files)
             if args.survivors_of:
                 with open(args.survivors_of, encoding="utf-8") as handle:
                     earlier = {(m["name"], m["change"]) for m in json.load(handle)["mutants"] if m["outcome"] != "killed"}
                 mutants = [m for m in mutants if (m["name"], m["change"]) in earlier]
             print(f"{len(mutants)} mutants in {', '.join(args.files)}")
-            run_mutants(mutants, tests, jobs, args.timeout, os.path.join(workspace, "mutants"))
+            run_mutants(mutants, tests, jobs, args.timeout, os.path.join(workspace, "mutants"), source)
             mutants_report(mutants)
             results["mutants"] = mutants
     elapsed = time.monotonic() - start
     print(f"\nmutation: {elapsed / 60:.1f} min")
     if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump({mode: [{k: v for k, v in m.items() if k != "files"} for m in mutants]
                        for mode, mutants in results.items()}, handle, indent=1)
