@@ -17,6 +17,7 @@ did not finish (a notebook would spend the ten seconds of a call's time limit).
 
 A check added to the registry without a witness fails :func:`test_every_registered_check_has_a_witness`.
 """
+import importlib.util
 import os
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ import pytest
 
 from graders.assignment import check_names
 from graders.grading import expected_cases, grade_notebook, judge, judge_function
-from graders.ladder import NOT_SHOWN
+from graders.ladder import NOT_SHOWN, Failed
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id
 from graders.plain import flatten
 from graders.sandbox import RunResult
@@ -309,3 +310,17 @@ def test_a_unit_witness_fails_on_its_check(tmp_path, check, label, produce, mess
 def test_every_registered_check_has_a_witness():
     witnessed = {witness.check for witness in WITNESSES} | {check for check, _, _, _ in UNIT_WITNESSES}
     assert witnessed == set(check_names(ASSIGNMENT))
+
+
+def test_the_second_assignment_s_own_check_has_a_witness():
+    """The Logistic assignment of the tests adds one check to the ladder's; a negative cost must fail on it (and
+    not on "values", where it would fail without the check)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignments", "logistic", "graders", "logistic",
+                        "__init__.py")
+    spec = importlib.util.spec_from_file_location("logistic_graders", path)
+    logistic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(logistic)
+    assert set(logistic.CHECK_NAMES) == {"non-negative"}
+    with pytest.raises(Failed) as failed:
+        logistic.judge_cost(-0.25, 0.25, (), False)
+    assert failed.value.failure.check == "non-negative"
