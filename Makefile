@@ -18,7 +18,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: all venv sandbox browser database data expected release autograde feedback grades reports validate submit test bench bench-load clean
+.PHONY: all venv sandbox browser database data expected release autograde feedback grades reports validate submit test bench bench-load mutation clean
 
 all: release autograde grades
 
@@ -102,6 +102,12 @@ bench: venv
 LOAD_SIZES ?= 500 5000
 bench-load: venv
 	$(PY) bench/load.py --sizes $(LOAD_SIZES)
+
+# Mutation testing on a copy of the project (the checkout is not written): each named check removed must fail
+# tests/test_named_checks.py, and the score of AST mutants of the graders (MUTATION_ARGS, e.g. --mode removal).
+MUTATION_ARGS ?=
+mutation: venv
+	$(PY) bench/mutation.py --json $(REPORTS)/mutation.json $(MUTATION_ARGS)
 
 # The gradebook (manual grades, overrides) is never deleted: clean moves it to backups/ with a time stamp.
 clean:
