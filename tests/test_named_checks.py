@@ -238,7 +238,8 @@ def _report(function, records, arrays=None):
 
 
 def _ok_record(output_spec):
-    return {"status": "ok", "error": None, "output": output_spec, "mutated": [], "random_draws": False}
+    return {"status": "ok", "error": None, "error_kind": None, "output": output_spec, "mutated": [],
+            "random_draws": False}
 
 
 def unreadable_file(tmp_path):
@@ -278,7 +279,8 @@ def unreadable_output(tmp_path):
 
 def endless_call(tmp_path):
     """The worker's record of a call stopped at its time limit."""
-    record = {**_ok_record(None), "status": "error", "error": "did not finish within 10 s"}
+    record = {**_ok_record(None), "status": "error", "error": "did not finish within 10 s",
+              "error_kind": "timeout"}
     return judge_function(COST, _report(COST, {"public": record}), ("public",))
 
 
