@@ -62,11 +62,14 @@ class IntakeSummary:
         One-line notes per student (unreadable files, restored cells...); they are graded.
     attention : dict of str to str
         Entries of ``submitted/`` that were not queued and need the instructor: a one-line reason each.
+    digests : dict of str to str
+        The intake digest of each queued student (what their record marker will hold once recorded).
     """
 
     queued: list = field(default_factory=list)
     notes: dict = field(default_factory=dict)
     attention: dict = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)
 
 
 def find_notebook(entries):
@@ -340,8 +343,10 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
                     continue
                 release = release if release is not None else read_release()
                 submission = take_in(submitted_fd, student_id, release)
-                if _queue(submission, student_id, intake_dir, course, recorded.get(student_id, (None,))[0], source):
+                digest = _queue(submission, student_id, intake_dir, course, recorded.get(student_id, (None,))[0], source)
+                if digest is not None:
                     summary.queued.append(student_id)
+                    summary.digests[student_id] = digest
                 fault_point("intake")
             except Exception as error:  # one student's failure stays that student's
                 summary.attention[student_id] = f"the intake failed: {type(error).__name__}: {error}"[:300]
@@ -355,11 +360,12 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
 
 
 def _queue(submission, student_id, intake_dir, course, recorded_digest, source=None):
-    """Write one gradable submission into the intake folder unless it is recorded already; return whether."""
+    """Write one gradable submission into the intake folder unless it is recorded already; return its digest, or
+    None when it was not written."""
     notebook = submission.notebook
     digest = intake_digest(notebook, submission.timestamp, course)
     if recorded_digest == digest:
-        return False
+        return None
     notebook.metadata[INTAKE_KEY]["digest"] = digest
     notebook.metadata[INTAKE_KEY]["source"] = source
     target = os.path.join(intake_dir, student_id, ASSIGNMENT)
@@ -370,7 +376,7 @@ def _queue(submission, student_id, intake_dir, course, recorded_digest, source=N
     if submission.timestamp is not None:
         with open(os.path.join(target, "timestamp.txt"), "w", encoding="utf-8") as handle:
             handle.write(submission.timestamp)
-    return True
+    return digest
 
 
 def print_summary(summary, submitted_dir):
