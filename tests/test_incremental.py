@@ -93,3 +93,43 @@ def test_new_points_record_everyone_again_with_totals_that_never_pass_the_maximu
     header, *rows = [line.split() for line in make(course, "grades").stdout.splitlines()]
     totals = {row[0]: (row[header.index("total")], row[header.index("max")]) for row in rows}
     assert totals == {"sample_correct": ("12", "12"), "sample_partial": ("7", "12"), "sample_untouched": ("12", "12")}
+
+
+def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(tmp_path):
+    import subprocess
+    import sys
+
+    from graders.autograde import PARTS_FOLDER, Recorder, _intake_digests
+    from graders.intake import read_record_marker
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    make(course, "release")
+    solutions = reference_solutions()
+    for student_id, correct in SAMPLES.items():
+        write_submission(make_submission({name: solutions[name] for name in correct}), course, student_id)
+    intake = os.path.join(course, "intake", "class")
+    subprocess.run([sys.executable, "-m", "graders.intake", "--intake", intake], cwd=course, check=True,
+                   capture_output=True)
+    digests = _intake_digests(intake)
+    handed, kept = sorted(digests)[:2], sorted(digests)[2]
+    with Recorder(course, os.path.join(course, "reports", "recording.log"), part_size=1) as recorder:
+        for student in handed:
+            recorder.add({student: os.path.join(intake, student)}, {student: digests[student]})
+        assert recorder.finish() == {}
+    parts = sorted(os.listdir(os.path.join(intake, PARTS_FOLDER)))
+    assert parts == ["part-1", "part-2"]
+    assert [os.listdir(os.path.join(intake, PARTS_FOLDER, part)) for part in parts] == [[s] for s in handed]
+    for student in handed:
+        assert read_record_marker(os.path.join(course, "autograded", student, ASSIGNMENT))[0] == digests[student]
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        assert sorted(s.student.id for s in gradebook.find_assignment(ASSIGNMENT).submissions) == handed
+    assert os.path.isdir(os.path.join(intake, kept)) and not os.path.exists(os.path.join(course, "autograded", kept))
+
+
+def test_recording_starts_before_the_sandbox_has_graded_the_class(course):
+    solutions = reference_solutions()
+    for index in range(3):
+        write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
+    output = make(course, "autograde").stdout
+    assert output.index("+ nbgrader autograde") < output.index("graded 3 submission(s) in the sandbox")
