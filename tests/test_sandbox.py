@@ -899,7 +899,7 @@ def _files_under(folder):
                   for parent, _, names in os.walk(folder) for name in names)
 
 
-def test_runs_read_one_set_of_shared_files_written_once_per_process_with_the_modules_compiled(tmp_path):
+def test_runs_read_one_set_of_shared_files_written_once_per_process_with_the_modules_compiled():
     cases, arrays = worker_job()
     shared = sandbox.shared_job_files(arrays)
     before = _files_under(shared)
@@ -910,15 +910,14 @@ def test_runs_read_one_set_of_shared_files_written_once_per_process_with_the_mod
     with open(os.path.join(shared, "grader", sandbox.ARGUMENTS_FILE), "rb") as handle:
         _, decoded = decode_results(handle.read(), 1 << 30, 1 << 30, 64)
     assert decoded.keys() == arrays.keys() and all(np.array_equal(decoded[k], arrays[k]) for k in arrays)
-    for run in ("first", "second"):
-        jobdir = tmp_path / run
-        jobdir.mkdir()
-        sandbox.prepare_job(str(jobdir), CELLS, cases, arrays, None, 1)
+    for _ in ("first run", "second run"):
+        jobdir = sandbox._job_folder()
+        sandbox.prepare_job(jobdir, CELLS, cases, arrays, None, 1)
         for part in ("grader", "files"):
             linked = dict(_files_under(os.path.join(jobdir, part)))
             assert all(linked[name] == inode for name, inode in _files_under(os.path.join(shared, part)))
         assert os.path.isfile(os.path.join(jobdir, "grader", "job.json"))
-        sandbox.remove_tree(str(jobdir))
+        sandbox.remove_tree(jobdir)
     assert _files_under(shared) == before
 
 
@@ -928,6 +927,22 @@ def test_the_shared_files_of_a_process_are_removed_when_it_exits_a_pool_worker_i
     script = "from graders import sandbox; print(sandbox.shared_job_files({}))"
     folder = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True,
                             text=True).stdout.strip()
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    own = [sandbox.shared_job_files({}) for _ in range(sandbox.MAX_SHARED_JOB_FILES)]
+    with ProcessPoolExecutor(max_workers=1) as pool:  # a forked worker: it inherits this process's list
         pooled = pool.submit(sandbox.shared_job_files, {}).result()
     assert folder and pooled and not os.path.exists(folder) and not os.path.exists(pooled)
+    assert all(os.path.isdir(shared) for shared in own)  # the worker neither used nor removed this process's
+
+
+def test_job_folders_are_made_on_a_memory_file_system_when_there_is_one(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/vda / ext4 rw 0 0\ntmpfs /dev/shm tmpfs rw,nosuid,nodev 0 0\n")
+    assert sandbox.job_folders_parent.__wrapped__(str(mounts)) == "/dev/shm"
+    mounts.write_text("/dev/vda / ext4 rw 0 0\n/dev/vda /dev/shm ext4 rw 0 0\n")
+    assert sandbox.job_folders_parent.__wrapped__(str(mounts)) is None
+    assert sandbox.job_folders_parent.__wrapped__(str(tmp_path / "absent")) is None
+    folder = sandbox._job_folder()
+    try:
+        assert os.path.dirname(folder) == (sandbox.job_folders_parent() or sandbox.tempfile.gettempdir())
+    finally:
+        sandbox.remove_tree(folder)
