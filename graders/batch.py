@@ -52,7 +52,7 @@ def _store(key, record):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.tmp"
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(record, handle, sort_keys=True)
+        handle.write(json.dumps(record, sort_keys=True))  # in one piece: json.dump encodes in pure Python
     os.replace(temporary, path)
 
 
