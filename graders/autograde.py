@@ -164,11 +164,12 @@ class Recorder:
         return failed
 
     def close(self):
-        """End nbgrader's process (at once, unless every part was sent); its exit status, None if never started."""
+        """End nbgrader's process (at once, unless every part was sent and recorded); its exit status, None if it
+        was never started."""
         if self.process is None:
             return None
         if self.process.returncode is None:
-            if self.ready or self.busy:
+            if self.ready or self.busy or not self.parts:  # unfinished, or started for nothing
                 self.process.kill()
             with contextlib.suppress(BrokenPipeError):
                 self.process.stdin.close()
@@ -315,14 +316,16 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     submitted = os.path.join(root, "submitted")
     reports_dir = reports_dir or os.path.join(root, "reports")
     clock = PhaseClock()
-    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part)
-    if only is not None and not summary.queued and only not in summary.attention and not force:
-        print(f"{only}: up to date (FORCE=1 grades and records it again)")
-    print_summary(summary, submitted)
-    print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
-    attention = dict(summary.attention)
-    clock.end("intake")
     with Recorder(root, os.path.join(reports_dir, _log_name(intake_dir))) as recorder:
+        # nbgrader's process starts with the first student queued: its imports overlap the rest of the run
+        summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part,
+                             on_queued=recorder.start)
+        if only is not None and not summary.queued and only not in summary.attention and not force:
+            print(f"{only}: up to date (FORCE=1 grades and records it again)")
+        print_summary(summary, submitted)
+        print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
+        attention = dict(summary.attention)
+        clock.end("intake")
         graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force, recorder, summary.digests)
         print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
         for student in failed:

@@ -293,7 +293,7 @@ def _entries_or_none(name, dir_fd, default):
         os.close(fd)
 
 
-def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None):
+def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None, on_queued=None):
     """Write ``intake_dir/<student>/regularization/`` for every student folder of ``submitted_dir``.
 
     Parameters
@@ -308,6 +308,8 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
         ``(K, N)``: take in only part K of N of the class (see :func:`graders.student_ids.in_part`).
     force : bool
         Queue the students even when their record is up to date.
+    on_queued : callable, optional
+        Called with no argument each time a student is queued.
 
     Returns
     -------
@@ -347,6 +349,8 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
                 if digest is not None:
                     summary.queued.append(student_id)
                     summary.digests[student_id] = digest
+                    if on_queued is not None:
+                        on_queued()
                 fault_point("intake")
             except Exception as error:  # one student's failure stays that student's
                 summary.attention[student_id] = f"the intake failed: {type(error).__name__}: {error}"[:300]

@@ -127,9 +127,19 @@ def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_h
     assert os.path.isdir(os.path.join(intake, kept)) and not os.path.exists(os.path.join(course, "autograded", kept))
 
 
-def test_recording_starts_before_the_sandbox_has_graded_the_class(course):
+def test_recording_starts_before_the_intake_has_ended(course):
     solutions = reference_solutions()
     for index in range(3):
         write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
     output = make(course, "autograde").stdout
-    assert output.index("+ nbgrader autograde") < output.index("graded 3 submission(s) in the sandbox")
+    # nbgrader's process starts with the first student queued, before the intake ends
+    assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
+    assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
+
+
+def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
+    from graders.autograde import Recorder
+
+    with Recorder(course, os.path.join(course, "reports", "unused.log")) as recorder:
+        recorder.start()
+    assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
