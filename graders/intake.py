@@ -193,11 +193,23 @@ def course_digest(version):
 def intake_digest(notebook, timestamp, course):
     """Digest of one student's record: the gradable notebook, the timestamp and the :func:`course_digest`."""
     digest = hashlib.sha256(course.encode())
-    import nbformat
-
-    for part in (timestamp or "", nbformat.writes(notebook)):
+    for part in (timestamp or "", notebook_text(notebook)):
         digest.update(hashlib.sha256(part.encode()).digest())
     return digest.hexdigest()
+
+
+def notebook_text(notebook):
+    """The JSON text of a notebook as ``nbformat.writes`` gives it, without its indentation and line splitting.
+
+    The same notebook gives the same text; the standard library encodes it in C (``nbformat.writes`` indents,
+    which makes ``json`` encode in pure Python, and copies the notebook first). Like ``nbformat.writes``, it
+    leaves out the transient metadata (which it takes out of ``notebook``) and does not check the notebook.
+    """
+    from nbformat.v4.nbjson import BytesEncoder
+    from nbformat.v4.rwbase import strip_transient
+
+    return json.dumps(strip_transient(notebook), cls=BytesEncoder, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def recorded_digests(autograded_dir, students):
@@ -376,7 +388,9 @@ def _queue(submission, student_id, intake_dir, course, recorded_digest, source=N
     os.makedirs(target)
     import nbformat
 
-    nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
+    nbformat.validate(notebook)  # as nbformat.write would, once
+    with open(os.path.join(target, NOTEBOOK_NAME), "w", encoding="utf-8") as handle:
+        handle.write(notebook_text(notebook))
     if submission.timestamp is not None:
         with open(os.path.join(target, "timestamp.txt"), "w", encoding="utf-8") as handle:
             handle.write(submission.timestamp)

@@ -143,3 +143,30 @@ def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
     with Recorder(course, os.path.join(course, "reports", "unused.log")) as recorder:
         recorder.start()
     assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
+
+
+def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
+        tmp_path, monkeypatch):
+    import json
+
+    import nbformat
+
+    from graders import intake
+    from graders.fingerprint import grader_version
+
+    submitted = tmp_path / "submitted"
+    write_submission(make_submission(reference_solutions()), str(tmp_path), "ada")
+
+    def python_encoder(*args, **kwargs):
+        raise AssertionError("json's pure-Python encoder was used")
+
+    monkeypatch.setattr(json.encoder, "_make_iterencode", python_encoder)
+    summary = intake.run_intake(str(submitted), str(tmp_path / "intake"))
+    monkeypatch.undo()
+    assert summary.queued == ["ada"] and not summary.attention
+    path = tmp_path / "intake" / "ada" / ASSIGNMENT / "Regularization.ipynb"
+    written = nbformat.read(str(path), as_version=4)
+    assert nbformat.reads(nbformat.writes(written), as_version=4) == written
+    digest = written.metadata[intake.INTAKE_KEY].pop("digest")
+    written.metadata[intake.INTAKE_KEY].pop("source")
+    assert intake.intake_digest(written, None, intake.course_digest(grader_version())) == digest
