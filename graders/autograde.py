@@ -68,6 +68,8 @@ PARTS_FOLDER = ".recording"
 # While grading goes on, a part is sent to nbgrader once this many students are ready (all that are left at the end);
 # a part costs nbgrader next to nothing beyond its students (10 parts of one and one part of 10: the same CPU time).
 PART_SIZE = 4
+# How many students may wait for nbgrader, their verdicts cached, before the grading waits for it.
+MAX_BACKLOG = 32
 
 
 class Recorder:
@@ -114,10 +116,17 @@ class Recorder:
                                         stderr=self.log, text=True, bufsize=1)
 
     def add(self, folders, digests):
-        """Students whose verdicts are cached: ``{student: intake folder}`` and ``{student: intake digest}``."""
+        """Students whose verdicts are cached: ``{student: intake folder}`` and ``{student: intake digest}``.
+
+        When nbgrader lags :data:`MAX_BACKLOG` students behind, waits for its part to be recorded: the caller
+        (the grading loop) hands no new submission to the sandbox meanwhile, which leaves the cores to nbgrader
+        rather than a long tail of recording alone at the end.
+        """
         self.ready.update(folders)
         self.digests.update(digests)
         self._send_if_idle(final=False)
+        if self.busy and len(self.ready) >= MAX_BACKLOG:
+            self._send_if_idle(final=True)
 
     def _send_if_idle(self, final):
         if self.busy and self._part_done(block=final):

@@ -95,10 +95,11 @@ def test_new_points_record_everyone_again_with_totals_that_never_pass_the_maximu
     assert totals == {"sample_correct": ("12", "12"), "sample_partial": ("7", "12"), "sample_untouched": ("12", "12")}
 
 
-def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(tmp_path):
+def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(tmp_path, monkeypatch):
     import subprocess
     import sys
 
+    from graders import autograde
     from graders.autograde import PARTS_FOLDER, Recorder, _intake_digests
     from graders.intake import read_record_marker
     from tests.conftest import copy_course
@@ -113,9 +114,12 @@ def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_h
                    capture_output=True)
     digests = _intake_digests(intake)
     handed, kept = sorted(digests)[:2], sorted(digests)[2]
+    monkeypatch.setattr(autograde, "MAX_BACKLOG", 1)  # one student waiting for nbgrader is one too many
     with Recorder(course, os.path.join(course, "reports", "recording.log"), part_size=1) as recorder:
         for student in handed:
             recorder.add({student: os.path.join(intake, student)}, {student: digests[student]})
+        # handing over the second student waited until nbgrader had recorded the first
+        assert read_record_marker(os.path.join(course, "autograded", handed[0], ASSIGNMENT))[0] == digests[handed[0]]
         assert recorder.finish() == {}
     parts = sorted(os.listdir(os.path.join(intake, PARTS_FOLDER)))
     assert parts == ["part-1", "part-2"]
