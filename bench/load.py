@@ -10,6 +10,7 @@ are about those at the smallest.
 Usage: ``python bench/load.py [--sizes 500 5000] [--jobs 2]``
 """
 import argparse
+import contextlib
 import os
 import re
 import sqlite3
@@ -70,12 +71,46 @@ class Sampler(threading.Thread):
             self.stopped.wait(self.period)
 
 
+CPU_ACCOUNTING = "/sys/fs/cgroup/cpuacct"  # cgroup v1's CPU accounting, where the machine has it writable
+
+
+class CoreClock:
+    """CPU time (user and system, on all cores) of a process tree, sandboxes included, from a cgroup of its own.
+
+    :meth:`command` wraps a command so that it joins the group before it starts; :meth:`seconds` reads the
+    group's total. Where cgroup v1's ``cpuacct`` cannot be written (not root, cgroup v2 only), it reads None.
+    """
+
+    def __init__(self):
+        self.folder = None
+        with contextlib.suppress(OSError):
+            self.folder = tempfile.mkdtemp(prefix="load-", dir=CPU_ACCOUNTING)
+
+    def command(self, command):
+        if self.folder is None:
+            return command
+        return ["/bin/sh", "-c", 'echo 0 > "$0" && exec "$@"', os.path.join(self.folder, "cgroup.procs"), *command]
+
+    def seconds(self):
+        if self.folder is None:
+            return None
+        with open(os.path.join(self.folder, "cpuacct.usage"), encoding="ascii") as handle:
+            return int(handle.read()) / 1e9
+
+    def close(self):
+        if self.folder is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(self.folder)
+
+
 def grade_cold(course):
-    """Run ``make autograde`` in ``course``; return the phase windows, their seconds and the memory samples."""
+    """Run ``make autograde`` in ``course``; return the phase windows, their seconds, the memory samples, the wall
+    time and the CPU time of the whole process tree (None where it cannot be measured)."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cores = CoreClock()
     started = time.monotonic()
-    process = subprocess.Popen(["make", "-s", "autograde", f"VENV={VENV}"], cwd=course, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(cores.command(["make", "-s", "autograde", f"VENV={VENV}"]), cwd=course, env=env,
+                               text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     sampler = Sampler(process.pid)
     sampler.start()
     marks, seconds = {}, {}
@@ -89,13 +124,16 @@ def grade_cold(course):
             marks["end"] = now
             seconds = {phase: float(value) for phase, value in re.findall(r"(\w+) ([\d.]+) s", found.group(1))}
     code = process.wait()
+    wall = time.monotonic() - started
     sampler.stopped.set()
     sampler.join()
+    core_seconds = cores.seconds()
+    cores.close()
     if code != 0 or "end" not in marks:
         raise RuntimeError(f"make autograde failed in {course} (status {code})")
     ends = [marks["intake"], marks["sandbox"], marks["end"] - seconds["reports"], marks["end"]]
     windows = dict(zip(PHASES, zip([started] + ends[:-1], ends)))
-    return windows, seconds, sampler.samples, time.monotonic() - started
+    return windows, seconds, sampler.samples, wall, core_seconds
 
 
 def peak(samples, window):
@@ -114,11 +152,11 @@ def run_size(size, release):
         course = copy_course(os.path.join(folder, "course"))
         subprocess.run(["make", "-s", "release", f"VENV={VENV}"], cwd=course, check=True, capture_output=True)
         students = write_submissions(course, size, release)
-        windows, seconds, samples, wall = grade_cold(course)
+        windows, seconds, samples, wall, core_seconds = grade_cold(course)
         recorded = recorded_students(course)
         if sorted(recorded) != sorted(students) or set(recorded.values()) != {1}:
             raise RuntimeError(f"N={size}: {len(recorded)} of {len(students)} students recorded, or some twice")
-        return {"size": size, "wall": wall, "seconds": seconds,
+        return {"size": size, "wall": wall, "core": core_seconds, "seconds": seconds,
                 "peaks": {phase: peak(samples, windows[phase]) for phase in PHASES},
                 "peak": max(value for _, value in samples), "samples": len(samples)}
 
@@ -133,11 +171,14 @@ def main(argv=None):
         print(f"N={size}: writing and grading ...", flush=True)
         results.append(run_size(size, release))
     print(f"\nLoad on {os.cpu_count()} cores: cold `make autograde`, every student recorded exactly once.")
-    print("| N | wall s | s/submission | " + " | ".join(f"{p} s" for p in PHASES) + " | "
+    print("CPU s: user and system time of the whole process tree on all cores (a loaded machine stretches the wall "
+          "time, much less the CPU time).")
+    print("| N | wall s | s/submission | CPU s | CPU s/submission | " + " | ".join(f"{p} s" for p in PHASES) + " | "
           + " | ".join(f"{p} peak MB" for p in PHASES) + " | peak MB |")
-    print("|---" * (4 + 2 * len(PHASES)) + "|")
+    print("|---" * (6 + 2 * len(PHASES)) + "|")
     for r in results:
-        print(f"| {r['size']} | {r['wall']:.1f} | {r['wall'] / r['size']:.3f} | "
+        core = (f"{r['core']:.1f} | {r['core'] / r['size']:.3f}" if r["core"] is not None else "n/a | n/a")
+        print(f"| {r['size']} | {r['wall']:.1f} | {r['wall'] / r['size']:.3f} | {core} | "
               + " | ".join(f"{r['seconds'].get(p, 0):.1f}" for p in PHASES) + " | "
               + " | ".join(f"{r['peaks'][p] / 1e6:.0f}" for p in PHASES) + f" | {r['peak'] / 1e6:.0f} |")
     if len(results) > 1:

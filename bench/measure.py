@@ -48,7 +48,7 @@ def run_ours(course, students):
     """
     from load import grade_cold, recorded_students  # load imports bench, which imports this module
 
-    _, phases, samples, wall = grade_cold(course)
+    _, phases, samples, wall, _ = grade_cold(course)
     recorded = recorded_students(course)
     if sorted(recorded) != sorted(students) or set(recorded.values()) != {1}:
         raise RuntimeError(f"make autograde recorded {len(recorded)} of {len(students)} students, or some twice")

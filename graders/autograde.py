@@ -29,6 +29,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -47,34 +48,185 @@ def record(intake_dir, root, log_path):
     expected = _intake_digests(intake_dir)
     if not expected:
         return {}
-    nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
-    command = [nbgrader, "autograde", ASSIGNMENT, "--force", "--log-level=WARN",
-               f"--CourseDirectory.submitted_directory={os.path.relpath(intake_dir, root)}"]
-    print("+ nbgrader autograde", ASSIGNMENT, flush=True)
-    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    output = result.stdout + result.stderr
-    os.makedirs(os.path.dirname(log_path), exist_ok=True)
-    with open(log_path, "w", encoding="utf-8") as handle:
-        handle.write(output)
-    for line in output.splitlines():
-        if line.startswith("[") or result.returncode == 0:
-            print(line, file=sys.stderr)
-    autograded = os.path.join(root, "autograded")
-    failed = {student: f"nbgrader could not record it (see {os.path.relpath(log_path, root)})"
-              for student, digest in expected.items()
-              if read_record_marker(os.path.join(autograded, student, ASSIGNMENT))[0] != digest}
-    if result.returncode != 0 and not failed:
-        failed["(nbgrader)"] = f"nbgrader autograde exited with status {result.returncode} (see {log_path})"
-    return failed
+    with Recorder(root, log_path) as recorder:
+        recorder.add({student: os.path.join(intake_dir, student) for student in expected}, expected)
+        return recorder.finish()
 
 
 def _intake_digests(intake_dir):
     digests = {}
     for student in sorted(os.listdir(intake_dir)):
+        if student.startswith("."):
+            continue
         path = os.path.join(intake_dir, student, ASSIGNMENT, NOTEBOOK_NAME)
         with open(path, encoding="utf-8") as handle:
             digests[student] = json.load(handle)["metadata"][INTAKE_KEY]["digest"]
     return digests
+
+
+PARTS_FOLDER = ".recording"
+# While grading goes on, a part is sent to nbgrader once this many students are ready (all that are left at the end);
+# a part costs nbgrader next to nothing beyond its students (10 parts of one and one part of 10: the same CPU time).
+PART_SIZE = 4
+# How many students may wait for nbgrader, their verdicts cached, before the grading waits for it.
+MAX_BACKLOG = 32
+
+
+class Recorder:
+    """``nbgrader autograde`` recording a run in parts, in one process, while the sandbox grades the rest.
+
+    One process (:func:`serve_recording`) imports nbgrader once and records each part it is sent, one after the
+    other, as ``nbgrader autograde`` would: a part is a folder of this run's intake folder
+    (``.recording/part-K``) into which the students whose verdicts are cached are moved, and nbgrader's submitted
+    folder for that part. A student is recorded once, in one part; a student never added (their grading failed)
+    is never seen by nbgrader. nbgrader's output of every part goes to one log.
+
+    Parameters
+    ----------
+    root : str
+        The course folder.
+    log_path : str
+        Where nbgrader's output is written.
+    part_size : int
+        While grading goes on, a part is sent once this many students are ready and nbgrader is idle.
+    """
+
+    def __init__(self, root, log_path, part_size=PART_SIZE):
+        self.root, self.log_path, self.part_size = root, log_path, part_size
+        self.process = self.log = None
+        self.ready, self.digests, self.parts = {}, {}, 0
+        self.busy = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+        return False
+
+    def start(self):
+        """Start nbgrader's process (its imports overlap the work before the first part); no-op once started."""
+        if self.process is not None:
+            return
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        self.log = open(self.log_path, "w+", encoding="utf-8")
+        print("+ nbgrader autograde", ASSIGNMENT, flush=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "graders.autograde", "--serve-recording"],
+                                        cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.log, text=True, bufsize=1)
+
+    def add(self, folders, digests):
+        """Students whose verdicts are cached: ``{student: intake folder}`` and ``{student: intake digest}``.
+
+        When nbgrader lags :data:`MAX_BACKLOG` students behind, waits for its part to be recorded: the caller
+        (the grading loop) hands no new submission to the sandbox meanwhile, which leaves the cores to nbgrader
+        rather than a long tail of recording alone at the end.
+        """
+        self.ready.update(folders)
+        self.digests.update(digests)
+        self._send_if_idle(final=False)
+        if self.busy and len(self.ready) >= MAX_BACKLOG:
+            self._send_if_idle(final=True)
+
+    def _send_if_idle(self, final):
+        if self.busy and self._part_done(block=final):
+            self.busy = False
+        if self.busy or not self.ready or (not final and len(self.ready) < self.part_size):
+            return
+        self.start()
+        self.parts += 1
+        part = os.path.join(os.path.dirname(next(iter(self.ready.values()))), PARTS_FOLDER, f"part-{self.parts}")
+        os.makedirs(part)
+        for student, folder in sorted(self.ready.items()):
+            os.rename(folder, os.path.join(part, student))
+        self.ready = {}
+        self.process.stdin.write(os.path.relpath(part, self.root) + "\n")
+        self.process.stdin.flush()
+        self.busy = True
+
+    def _part_done(self, block):
+        """Whether nbgrader said it recorded the part it was sent (waiting for it with ``block``)."""
+        if not block and not select.select([self.process.stdout], [], [], 0)[0]:
+            return False
+        return bool(self.process.stdout.readline())
+
+    def finish(self):
+        """Record every student added and not yet recorded; return ``{student: reason}`` of those not recorded."""
+        while self.ready or self.busy:
+            if self.busy and not self._part_done(block=True):
+                break  # nbgrader's process ended: the students it did not record are listed below
+            self.busy = False
+            self._send_if_idle(final=True)
+        status = self.close()
+        if status is None:
+            return {}
+        self.log.seek(0)
+        output = self.log.read()
+        for line in output.splitlines():
+            if line.startswith("[") or status == 0:
+                print(line, file=sys.stderr)
+        shown_log = os.path.relpath(self.log_path, self.root)
+        autograded = os.path.join(self.root, "autograded")
+        failed = {student: f"nbgrader could not record it (see {shown_log})" for student, digest in self.digests.items()
+                  if read_record_marker(os.path.join(autograded, student, ASSIGNMENT))[0] != digest}
+        if status != 0 and not failed:
+            failed["(nbgrader)"] = f"nbgrader autograde exited with status {status} (see {self.log_path})"
+        return failed
+
+    def close(self):
+        """End nbgrader's process (at once, unless every part was sent and recorded); its exit status, None if it
+        was never started."""
+        if self.process is None:
+            return None
+        if self.process.returncode is None:
+            if self.ready or self.busy or not self.parts:  # unfinished, or started for nothing
+                self.process.kill()
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
+            self.process.wait()
+            self.process.stdout.close()
+        return self.process.returncode
+
+    @property
+    def started(self):
+        return self.process is not None
+
+
+def serve_recording():
+    """The recording process of :class:`Recorder`: record each part named on stdin with ``nbgrader autograde``.
+
+    Says ``recorded PART`` on stdout after each; everything nbgrader writes goes to stderr. Exits with the first
+    non-zero status of a part, once stdin is closed.
+    """
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    from jupyter_core.application import NoStart
+    from nbgrader.apps.autogradeapp import AutogradeApp
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    status = 0
+    for line in sys.stdin:
+        part = line.rstrip("\n")
+        for application in (NbGraderApp, AutogradeApp):
+            application.clear_instance()
+        try:
+            application = NbGraderApp.instance()
+            application.initialize(["autograde", ASSIGNMENT, "--force", "--log-level=WARN",
+                                    f"--CourseDirectory.submitted_directory={part}"])
+            application.start()
+        except NoStart:
+            pass
+        except SystemExit as exit_:
+            status = status or (exit_.code if isinstance(exit_.code, int) else 1)
+        except Exception:  # nbgrader failed on this part as a whole: its students are found unrecorded
+            import traceback
+
+            traceback.print_exc()
+            status = status or 1
+        sys.stderr.flush()
+        protocol.write(f"recorded {part}\n")
+    sys.exit(status)
 
 
 REPORTS_STAMP = ".complete"
@@ -174,24 +326,27 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     submitted = os.path.join(root, "submitted")
     reports_dir = reports_dir or os.path.join(root, "reports")
     clock = PhaseClock()
-    summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part)
-    if only is not None and not summary.queued and only not in summary.attention and not force:
-        print(f"{only}: up to date (FORCE=1 grades and records it again)")
-    print_summary(summary, submitted)
-    print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
-    attention = dict(summary.attention)
-    clock.end("intake")
-    graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force)
-    print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
-    for student in failed:
-        shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
-    attention.update(failed)
-    clock.end("sandbox")
-    recorded_now = bool(os.listdir(intake_dir))
-    if recorded_now:
-        attention.update(record(intake_dir, root, os.path.join(reports_dir, _log_name(intake_dir))))
-    else:
-        print("the gradebook is up to date: nothing to record")
+    with Recorder(root, os.path.join(reports_dir, _log_name(intake_dir))) as recorder:
+        # nbgrader's process starts with the first student queued: its imports overlap the rest of the run
+        summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part,
+                             on_queued=recorder.start)
+        if only is not None and not summary.queued and only not in summary.attention and not force:
+            print(f"{only}: up to date (FORCE=1 grades and records it again)")
+        print_summary(summary, submitted)
+        print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
+        attention = dict(summary.attention)
+        clock.end("intake")
+        graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force, recorder, summary.digests)
+        print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
+        for student in failed:
+            shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
+        attention.update(failed)
+        clock.end("sandbox")
+        recorded_now = bool(recorder.digests)
+        if recorded_now:
+            attention.update(recorder.finish())
+        else:
+            print("the gradebook is up to date: nothing to record")
     clock.end("recording")
     problem = write_reports(reports_dir, root, recorded_now)
     if problem:
@@ -218,16 +373,26 @@ class PhaseClock:
         return "phase times: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.phases)
 
 
-def _grade(intake_dir, queued, jobs, scheduler, force):
-    """Grade the queued notebooks in the sandbox (after its self-test); ``(graded, {student: reason})``."""
+def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests):
+    """Grade the queued notebooks in the sandbox (after its self-test); ``(graded, {student: reason})``.
+
+    Each student whose verdicts are cached is handed to ``recorder`` (a :class:`Recorder`) at once, so that
+    nbgrader records the class while the sandbox grades the rest; a student whose grading failed never is.
+    """
     if not queued:
         return 0, {}
+    recorder.start()
     from graders.batch import prefetch  # numpy and the grader: loaded only when there is something to grade
     from graders.sandbox import self_test
 
     if not scheduler:
         self_test()
-    return prefetch(intake_dir, jobs, scheduler, force)
+
+    def ready(students):
+        recorder.add({student: os.path.join(intake_dir, student) for student in students},
+                     {student: digests[student] for student in students})
+
+    return prefetch(intake_dir, jobs, scheduler, force, on_ready=ready)
 
 
 def _log_name(intake_dir):
@@ -243,7 +408,10 @@ def main(argv=None):
     parser.add_argument("--student", default=None, help="grade this student only")
     parser.add_argument("--part", default=None, help="grade part K of N of the class, e.g. 1/2")
     parser.add_argument("--force", action="store_true", help="grade and record again, even what is up to date")
+    parser.add_argument("--serve-recording", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_recording:
+        serve_recording()
     if args.student is not None and id_problem(args.student):
         sys.exit(f"autograde: {id_problem(args.student)}")
     if args.student is not None and args.part:

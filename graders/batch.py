@@ -52,7 +52,7 @@ def _store(key, record):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.tmp"
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(record, handle, sort_keys=True)
+        handle.write(json.dumps(record, sort_keys=True))  # in one piece: json.dump encodes in pure Python
     os.replace(temporary, path)
 
 
@@ -91,15 +91,20 @@ def pending_notebooks(intake_dir, force=False):
         that memory does not grow with the class).
     students : dict of str to list of str
         ``{cache key: the students whose notebook has that key}``.
+    cached : list of str
+        The students whose verdicts are cached already.
     """
     version = grader_version()
-    pending, students = {}, {}
+    pending, students, cached = {}, {}, []
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
         key = submission_key(nbformat.read(path, as_version=4), version)
+        student = os.path.basename(os.path.dirname(os.path.dirname(path)))
         if force or _load(key) is None:
             pending.setdefault(key, path)
-            students.setdefault(key, []).append(os.path.basename(os.path.dirname(os.path.dirname(path))))
-    return pending, students
+            students.setdefault(key, []).append(student)
+        else:
+            cached.append(student)
+    return pending, students, cached
 
 
 def _read_text(path):
@@ -124,10 +129,12 @@ def in_windows(submit, completed, keys, window):
             break
 
 
-def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
+def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
 
     With ``force``, every notebook of ``intake_dir`` is graded again and its cached verdicts replaced.
+    ``on_ready(students)`` is called with the students whose verdicts are cached: first those cached already,
+    then those of each notebook as soon as its verdicts are (never with a student whose grading failed).
 
     A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
 
@@ -140,7 +147,10 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
     """
     from tqdm import tqdm
 
-    pending, students = pending_notebooks(intake_dir, force)
+    pending, students, cached = pending_notebooks(intake_dir, force)
+    on_ready = on_ready or (lambda students: None)
+    if cached:
+        on_ready(cached)
     failed = {}
     if not pending:
         return 0, failed
@@ -156,6 +166,8 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False):
         except Exception as error:  # the fault stays with these submissions; nothing is cached for them
             reason = f"grading failed: {type(error).__name__}: {error}"[:300]
             failed.update({student: reason for student in students[key]})
+        else:
+            on_ready(students[key])
         progress.update()
 
     if scheduler:

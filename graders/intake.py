@@ -61,11 +61,14 @@ class IntakeSummary:
         One-line notes per student (unreadable files, restored cells...); they are graded.
     attention : dict of str to str
         Entries of ``submitted/`` that were not queued and need the instructor: a one-line reason each.
+    digests : dict of str to str
+        The intake digest of each queued student (what their record marker will hold once recorded).
     """
 
     queued: list = field(default_factory=list)
     notes: dict = field(default_factory=dict)
     attention: dict = field(default_factory=dict)
+    digests: dict = field(default_factory=dict)
 
 
 def find_notebook(entries):
@@ -189,11 +192,23 @@ def course_digest(version):
 def intake_digest(notebook, timestamp, course):
     """Digest of one student's record: the gradable notebook, the timestamp and the :func:`course_digest`."""
     digest = hashlib.sha256(course.encode())
-    import nbformat
-
-    for part in (timestamp or "", nbformat.writes(notebook)):
+    for part in (timestamp or "", notebook_text(notebook)):
         digest.update(hashlib.sha256(part.encode()).digest())
     return digest.hexdigest()
+
+
+def notebook_text(notebook):
+    """The JSON text of a notebook as ``nbformat.writes`` gives it, without its indentation and line splitting.
+
+    The same notebook gives the same text; the standard library encodes it in C (``nbformat.writes`` indents,
+    which makes ``json`` encode in pure Python, and copies the notebook first). Like ``nbformat.writes``, it
+    leaves out the transient metadata (which it takes out of ``notebook``) and does not check the notebook.
+    """
+    from nbformat.v4.nbjson import BytesEncoder
+    from nbformat.v4.rwbase import strip_transient
+
+    return json.dumps(strip_transient(notebook), cls=BytesEncoder, sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def recorded_digests(autograded_dir, students):
@@ -289,7 +304,7 @@ def _entries_or_none(name, dir_fd, default):
         os.close(fd)
 
 
-def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None):
+def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=False, part=None, on_queued=None):
     """Write ``intake_dir/<student>/<assignment>/`` for every student folder of ``submitted_dir``.
 
     Parameters
@@ -304,6 +319,8 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
         ``(K, N)``: take in only part K of N of the class (see :func:`graders.student_ids.in_part`).
     force : bool
         Queue the students even when their record is up to date.
+    on_queued : callable, optional
+        Called with no argument each time a student is queued.
 
     Returns
     -------
@@ -339,8 +356,12 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
                     continue
                 release = release if release is not None else read_release()
                 submission = take_in(submitted_fd, student_id, release)
-                if _queue(submission, student_id, intake_dir, course, recorded.get(student_id, (None,))[0], source):
+                digest = _queue(submission, student_id, intake_dir, course, recorded.get(student_id, (None,))[0], source)
+                if digest is not None:
                     summary.queued.append(student_id)
+                    summary.digests[student_id] = digest
+                    if on_queued is not None:
+                        on_queued()
                 fault_point("intake")
             except Exception as error:  # one student's failure stays that student's
                 summary.attention[student_id] = f"the intake failed: {type(error).__name__}: {error}"[:300]
@@ -354,22 +375,25 @@ def run_intake(submitted_dir, intake_dir, autograded_dir=None, only=None, force=
 
 
 def _queue(submission, student_id, intake_dir, course, recorded_digest, source=None):
-    """Write one gradable submission into the intake folder unless it is recorded already; return whether."""
+    """Write one gradable submission into the intake folder unless it is recorded already; return its digest, or
+    None when it was not written."""
     notebook = submission.notebook
     digest = intake_digest(notebook, submission.timestamp, course)
     if recorded_digest == digest:
-        return False
+        return None
     notebook.metadata[INTAKE_KEY]["digest"] = digest
     notebook.metadata[INTAKE_KEY]["source"] = source
     target = os.path.join(intake_dir, student_id, ASSIGNMENT)
     os.makedirs(target)
     import nbformat
 
-    nbformat.write(notebook, os.path.join(target, NOTEBOOK_NAME))
+    nbformat.validate(notebook)  # as nbformat.write would, once
+    with open(os.path.join(target, NOTEBOOK_NAME), "w", encoding="utf-8") as handle:
+        handle.write(notebook_text(notebook))
     if submission.timestamp is not None:
         with open(os.path.join(target, "timestamp.txt"), "w", encoding="utf-8") as handle:
             handle.write(submission.timestamp)
-    return True
+    return digest
 
 
 def print_summary(summary, submitted_dir):

@@ -1,14 +1,16 @@
-"""Three costs of nbgrader's recording that do no work, removed inside the ``nbgrader`` process.
+"""Costs of nbgrader's recording that do no work, removed inside the ``nbgrader`` process.
 
 ``nbgrader autograde`` records each student through several ``Gradebook()`` objects, and each one:
 
 - makes a new SQLAlchemy engine, so the statements compiled for one student are compiled again for the next
   (an engine's compiled cache lives as long as the engine);
-- asks the database for every table, to create those missing.
+- asks the database for the names of its tables, and for every table, to create those missing;
+- disposes of its engine's connections when it is closed, so that the next one connects again.
 
 And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the
 schema itself before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per
-engine, and validates with one checked validator per schema. What is written, and what is refused, is
+engine, reads the table names once they exist, keeps the engine's pooled connection open for the next
+``Gradebook()``, and validates with one checked validator per schema. What is written, and what is refused, is
 unchanged: the same statements run, the same metadata fails validation with the same error.
 ``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
 """
@@ -26,6 +28,7 @@ def apply():
 
     nbgrader.api.create_engine = _one_engine_per_url(nbgrader.api.create_engine)
     nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
+    nbgrader.api.inspect = _table_names_read_once(nbgrader.api.inspect)
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemas(nbgrader.nbgraderformat.common.jsonschema)
     APPLIED.append(True)
 
@@ -33,12 +36,45 @@ def apply():
 def _one_engine_per_url(create_engine):
     @functools.lru_cache(maxsize=None)
     def cached(url, **options):
-        return create_engine(url, **options)
+        engine = create_engine(url, **options)
+        engine.dispose = _keep_connections  # ``Gradebook.close`` would close the pool the next one reuses
+        return engine
 
     def one_engine_per_url(url, **options):
         return cached(str(url), **options)
 
     return one_engine_per_url
+
+
+def _keep_connections(*args, **kwargs):
+    """Stands for ``Engine.dispose`` on a shared engine: its pooled connections stay open for the next user."""
+
+
+class _KnownTables:
+    """What ``Gradebook()`` asks of ``sqlalchemy.inspect(engine)``: the table names, read until some exist."""
+
+    def __init__(self, names):
+        self._names = names
+
+    def get_table_names(self):
+        return list(self._names)
+
+
+def _table_names_read_once(inspect):
+    known = {}
+
+    def table_names_read_once(subject, *args, **kwargs):
+        if id(subject) in known:
+            return known[id(subject)]
+        inspector = inspect(subject, *args, **kwargs)
+        if not hasattr(inspector, "get_table_names"):
+            return inspector
+        names = inspector.get_table_names()
+        if names:  # nbgrader never drops a table: once there, the names stay
+            known[id(subject)] = _KnownTables(names)
+        return _KnownTables(names)
+
+    return table_names_read_once
 
 
 def _once_per_engine(create_all):

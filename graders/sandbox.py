@@ -33,6 +33,7 @@ import functools
 import json
 import math
 import os
+import py_compile
 import re
 import select
 import shutil
@@ -41,16 +42,16 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from graders.notebook import NON_DEFINITION_PREFIXES, SOURCE_DIR, grade_id
 from graders.cgroups import find_factory
 from graders.errors import SandboxUnavailable
 from graders.plain import (ERROR_KINDS, FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec,
-                           decode_results, encode_frame, is_text, iter_frames, leaf_keys, nesting_depth, unflatten)
+                           decode_results, encode_frame, encode_results, is_text, iter_frames, leaf_keys,
+                           nesting_depth, unflatten)
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
@@ -429,30 +430,141 @@ def _clear_folder(folder):
     return folders
 
 
-def prepare_job(jobdir, cells, cases, arguments, uid, result_fd, extra_cells=()):
-    """Write what one run reads into ``jobdir``, a folder the caller created.
+ARGUMENTS_FILE = "arguments.bin"
+SHARED_PREFIX = "grading-shared-"
+# How many sets of shared job files a process keeps (one per arguments object: the cases of a grading run).
+MAX_SHARED_JOB_FILES = 2
+_SHARED_JOB_FILES = []
+_SHARED_JOB_FILES_LOCK = threading.Lock()
 
-    ``grader/`` holds the worker, ``job.json`` and ``arguments.npz``; ``files/`` (in the sandbox) or
-    ``work/`` (without it, the working folder itself) the files a student has. The worker becomes ``uid``
-    when started as root (None: it stays the caller). ``extra_cells`` are the indices of the cells the
-    student added, which share :data:`EXTRA_CELLS_SECONDS`.
+
+def _forget_shared_job_files():
+    """In a forked child: the parent's shared files are the parent's, to use and to remove."""
+    global _SHARED_JOB_FILES_LOCK
+    del _SHARED_JOB_FILES[:]
+    _SHARED_JOB_FILES_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_shared_job_files)
+
+
+# Where job folders go when the machine has it: a memory file system, on which writing a job's few files and
+# removing them costs far less than on a disk (tens of milliseconds there on a busy machine).
+MEMORY_FOLDERS = ("/dev/shm",)
+
+
+@functools.lru_cache(maxsize=None)
+def job_folders_parent(mounts="/proc/self/mounts"):
+    """The folder job folders are made in: the first of :data:`MEMORY_FOLDERS` that is a writable tmpfs, else
+    None (the temporary folder). Runs hard-link shared files into their jobs, so all of them are made there."""
+    try:
+        with open(mounts, encoding="utf-8") as handle:
+            memory = {fields[1] for fields in map(str.split, handle) if len(fields) > 2 and fields[2] == "tmpfs"}
+    except OSError:
+        return None
+    for folder in MEMORY_FOLDERS:
+        if folder in memory and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    return None
+
+
+def shared_job_files(arguments):
+    """The folder of the files every run on ``arguments`` reads, written once per process and kept until it exits.
+
+    ``grader/`` holds the worker's modules and stubs, the arguments (:data:`ARGUMENTS_FILE`, encoded as
+    :func:`graders.plain.encode_results`), ``files/`` the files a student has; each Python module is compiled
+    beside its source, so that no sandbox compiles it again. Runs hard-link these files into their own job
+    folder (:func:`prepare_job`): the sandbox sees them read-only, so one run cannot change them for the next.
     """
-    grader = os.path.join(jobdir, "grader")
+    with _SHARED_JOB_FILES_LOCK:
+        for known, folder in _SHARED_JOB_FILES:
+            if known is arguments:
+                return folder
+        folder = tempfile.mkdtemp(prefix=SHARED_PREFIX, dir=job_folders_parent())
+        try:
+            _write_shared_job_files(folder, arguments)
+        except BaseException:
+            remove_tree(folder)
+            raise
+        _SHARED_JOB_FILES.insert(0, (arguments, folder))
+        _remove_on_exit(folder)
+        for _, old in _SHARED_JOB_FILES[MAX_SHARED_JOB_FILES:]:
+            remove_tree(old)
+        del _SHARED_JOB_FILES[MAX_SHARED_JOB_FILES:]
+        return folder
+
+
+def _write_shared_job_files(folder, arguments):
+    grader = os.path.join(folder, "grader")
     os.makedirs(grader)
     for name in WORKER_FILES:
         shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
     shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(grader, "stubs"),
                     ignore=shutil.ignore_patterns("__pycache__"))
-    np.savez(os.path.join(grader, "arguments.npz"), **arguments)
+    with open(os.path.join(grader, ARGUMENTS_FILE), "wb") as handle:
+        handle.write(encode_results({}, arguments))
+    files = os.path.join(folder, "files")
+    os.makedirs(files)
+    copy_student_files(files)
+    for path in _python_modules(folder):
+        if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
+            py_compile.compile(path, doraise=True)
+
+
+def _python_modules(folder):
+    return [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names
+            if name.endswith(".py")]
+
+
+def _remove_on_exit(folder):
+    """Remove ``folder`` when this process exits, a worker process of a pool included (atexit alone is not run
+    there)."""
+    import multiprocessing.util
+
+    multiprocessing.util.Finalize(None, remove_tree, args=(folder,), exitpriority=0)
+
+
+def link_tree(source, destination):
+    """Recreate the folder ``source`` at ``destination`` (which must not exist) with hard links to its files.
+
+    Falls back to copies where a link cannot be made (another file system).
+    """
+    for parent, folders, names in os.walk(source):
+        target = os.path.join(destination, os.path.relpath(parent, source))
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(parent, name), os.path.join(target, name))
+            except OSError:
+                shutil.copy2(os.path.join(parent, name), os.path.join(target, name))
+
+
+def prepare_job(jobdir, cells, cases, arguments, uid, result_fd, extra_cells=()):
+    """Write what one run reads into ``jobdir``, a folder the caller created.
+
+    ``grader/`` holds the worker, ``job.json`` and the arguments; ``files/`` (in the sandbox) or ``work/``
+    (without it, the working folder itself) the files a student has. In the sandbox, which sees them read-only,
+    the files every run shares are hard links to :func:`shared_job_files`; without it, copies. The worker becomes ``uid`` when started
+    as root (None: it stays the caller). ``extra_cells`` are the indices of the cells the student added, which
+    share :data:`EXTRA_CELLS_SECONDS`.
+    """
+    shared = shared_job_files(arguments)
+    grader = os.path.join(jobdir, "grader")
+    if sandboxed():
+        link_tree(os.path.join(shared, "grader"), grader)
+    else:  # the worker runs as the caller and could change a linked file for every later run
+        shutil.copytree(os.path.join(shared, "grader"), grader)
     job = {"cells": cells, "cases": cases, "limits": LIMITS, "uid": uid, "result_fd": result_fd,
            "seconds_per_cell": SECONDS_PER_CELL, "seconds_per_call": SECONDS_PER_CALL,
            "extra_cells": sorted(extra_cells), "extra_cells_seconds": EXTRA_CELLS_SECONDS,
            "extra_cells_note": EXTRA_CELLS_NOTE}
     with open(os.path.join(grader, "job.json"), "w", encoding="utf-8") as handle:
-        json.dump(job, handle)
-    files = os.path.join(jobdir, "files" if sandboxed() else "work")
-    os.makedirs(files)
-    copy_student_files(files)
+        handle.write(json.dumps(job))  # in one piece: json.dump encodes in pure Python, chunk by chunk
+    if sandboxed():
+        link_tree(os.path.join(shared, "files"), os.path.join(jobdir, "files"))
+    else:
+        os.makedirs(os.path.join(jobdir, "work"))
+        copy_student_files(os.path.join(jobdir, "work"))
 
 
 def read_stream(read_fd, process, deadline, cap=MAX_STREAM_BYTES, clock=None):
@@ -726,7 +838,7 @@ def run_once(cells, cases, arguments, seconds, pool=None, extra_cells=()):
 
 def _job_folder():
     try:
-        return tempfile.mkdtemp(prefix="grading-")
+        return tempfile.mkdtemp(prefix="grading-", dir=job_folders_parent())
     except OSError as error:
         raise SandboxUnavailable(f"no folder for the sandbox's job ({error.strerror or error})") from None
 

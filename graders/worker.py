@@ -1,7 +1,7 @@
 """The untrusted side of grading: runs a student's code and records what their functions return.
 
 This file runs inside the sandbox, next to the student's code, with only the
-files a student has. It reads ``job.json`` and ``arguments.npz`` from its own
+files a student has. It reads ``job.json`` and ``arguments.bin`` from its own
 folder, executes the notebook's definition cells in the current folder, calls
 each graded function on every case and reports on the pipe whose write end
 the grader passed (``job["result_fd"]``): a progress frame before each step,
@@ -25,7 +25,7 @@ import types
 import numpy as np
 
 from plain import (CALL_SEED, MAX_NAME_CHARS, MAX_TEXT_CHARS, PROGRESS_FRAME, RESULTS_FRAME, MalformedOutput,
-                   check_spec, encode_frame, encode_results, flatten, type_name, unflatten)
+                   check_spec, decode_results, encode_frame, encode_results, flatten, type_name, unflatten)
 
 # The output arrays of all cases together, and their specs as JSON; beyond, outputs are not recorded.
 RESULTS_BUDGET_BYTES = 32 * 1024 ** 2
@@ -337,8 +337,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, "job.json"), encoding="utf-8") as handle:
         job = json.load(handle)
-    with np.load(os.path.join(here, "arguments.npz"), allow_pickle=False) as stored:
-        arguments_arrays = {key: stored[key] for key in stored.files}
+    with open(os.path.join(here, "arguments.bin"), "rb") as handle:
+        _, arguments_arrays = decode_results(handle.read(), 1 << 62, 1 << 62, 1 << 62)
     channel = Channel(int(job["result_fd"]))
     drop_privileges({name: int(value) for name, value in job["limits"].items()}, job["uid"])
     channel.progress("ready")  # no student code has run yet: a run that never says this is the machine's fault

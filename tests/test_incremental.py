@@ -93,3 +93,84 @@ def test_new_points_record_everyone_again_with_totals_that_never_pass_the_maximu
     header, *rows = [line.split() for line in make(course, "grades").stdout.splitlines()]
     totals = {row[0]: (row[header.index("total")], row[header.index("max")]) for row in rows}
     assert totals == {"sample_correct": ("12", "12"), "sample_partial": ("7", "12"), "sample_untouched": ("12", "12")}
+
+
+def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from graders import autograde
+    from graders.autograde import PARTS_FOLDER, Recorder, _intake_digests
+    from graders.intake import read_record_marker
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    make(course, "release")
+    solutions = reference_solutions()
+    for student_id, correct in SAMPLES.items():
+        write_submission(make_submission({name: solutions[name] for name in correct}), course, student_id)
+    intake = os.path.join(course, "intake", "class")
+    subprocess.run([sys.executable, "-m", "graders.intake", "--intake", intake], cwd=course, check=True,
+                   capture_output=True)
+    digests = _intake_digests(intake)
+    handed, kept = sorted(digests)[:2], sorted(digests)[2]
+    monkeypatch.setattr(autograde, "MAX_BACKLOG", 1)  # one student waiting for nbgrader is one too many
+    with Recorder(course, os.path.join(course, "reports", "recording.log"), part_size=1) as recorder:
+        for student in handed:
+            recorder.add({student: os.path.join(intake, student)}, {student: digests[student]})
+        # handing over the second student waited until nbgrader had recorded the first
+        assert read_record_marker(os.path.join(course, "autograded", handed[0], ASSIGNMENT))[0] == digests[handed[0]]
+        assert recorder.finish() == {}
+    parts = sorted(os.listdir(os.path.join(intake, PARTS_FOLDER)))
+    assert parts == ["part-1", "part-2"]
+    assert [os.listdir(os.path.join(intake, PARTS_FOLDER, part)) for part in parts] == [[s] for s in handed]
+    for student in handed:
+        assert read_record_marker(os.path.join(course, "autograded", student, ASSIGNMENT))[0] == digests[student]
+    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
+        assert sorted(s.student.id for s in gradebook.find_assignment(ASSIGNMENT).submissions) == handed
+    assert os.path.isdir(os.path.join(intake, kept)) and not os.path.exists(os.path.join(course, "autograded", kept))
+
+
+def test_recording_starts_before_the_intake_has_ended(course):
+    solutions = reference_solutions()
+    for index in range(3):
+        write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
+    output = make(course, "autograde").stdout
+    # nbgrader's process starts with the first student queued, before the intake ends
+    assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
+    assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
+
+
+def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
+    from graders.autograde import Recorder
+
+    with Recorder(course, os.path.join(course, "reports", "unused.log")) as recorder:
+        recorder.start()
+    assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
+
+
+def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
+        tmp_path, monkeypatch):
+    import json
+
+    import nbformat
+
+    from graders import intake
+    from graders.fingerprint import grader_version
+
+    submitted = tmp_path / "submitted"
+    write_submission(make_submission(reference_solutions()), str(tmp_path), "ada")
+
+    def python_encoder(*args, **kwargs):
+        raise AssertionError("json's pure-Python encoder was used")
+
+    monkeypatch.setattr(json.encoder, "_make_iterencode", python_encoder)
+    summary = intake.run_intake(str(submitted), str(tmp_path / "intake"))
+    monkeypatch.undo()
+    assert summary.queued == ["ada"] and not summary.attention
+    path = tmp_path / "intake" / "ada" / ASSIGNMENT / "Regularization.ipynb"
+    written = nbformat.read(str(path), as_version=4)
+    assert nbformat.reads(nbformat.writes(written), as_version=4) == written
+    digest = written.metadata[intake.INTAKE_KEY].pop("digest")
+    written.metadata[intake.INTAKE_KEY].pop("source")
+    assert intake.intake_digest(written, None, intake.course_digest(grader_version())) == digest

@@ -105,3 +105,33 @@ def test_the_course_configuration_speeds_up_nbgrader_only_where_nbgrader_runs(pr
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == expected.split()
+
+
+GRADEBOOKS_IN_TURN = """
+import json, sys
+import sqlalchemy
+from graders import nbgrader_speedups
+nbgrader_speedups.apply()
+from nbgrader.api import Gradebook
+
+url, connects, inspected = sys.argv[1], [], []
+with Gradebook(url) as first:  # a new gradebook: its tables are made here
+    sqlalchemy.event.listen(first.engine, "connect", lambda *args: connects.append(1))
+table_names = sqlalchemy.engine.reflection.Inspector.get_table_names
+sqlalchemy.engine.reflection.Inspector.get_table_names = (
+    lambda self, *args, **kwargs: inspected.append(1) or table_names(self, *args, **kwargs))
+for student in ("ada", "grace", "alan"):
+    with Gradebook(url) as gradebook:
+        gradebook.add_student(student)
+with Gradebook(url) as gradebook:
+    seen = sorted(student.id for student in gradebook.students)
+print(json.dumps({"connects": len(connects), "inspected": len(inspected), "seen": seen}))
+"""
+
+
+def test_after_apply_gradebooks_in_turn_reuse_one_connection_and_read_the_tables_once(tmp_path):
+    result = subprocess.run([sys.executable, "-c", GRADEBOOKS_IN_TURN, f"sqlite:///{tmp_path}/gradebook.db"],
+                            cwd=ROOT, capture_output=True, text=True, check=True,
+                            env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]})
+    # the names are read once the tables exist (after the first gradebook made them), then never again
+    assert json.loads(result.stdout) == {"connects": 0, "inspected": 1, "seen": ["ada", "alan", "grace"]}

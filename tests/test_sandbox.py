@@ -587,12 +587,14 @@ def _check_outcome(verdicts, outcome):
 
 
 def _job_folders(monkeypatch):
-    """Record the job folders the sandbox creates."""
+    """Record the job folders the sandbox creates (not the files every run of the process shares)."""
     created, mkdtemp = [], sandbox.tempfile.mkdtemp
 
     def recording(*args, **kwargs):
-        created.append(mkdtemp(*args, **kwargs))
-        return created[-1]
+        folder = mkdtemp(*args, **kwargs)
+        if not os.path.basename(folder).startswith(sandbox.SHARED_PREFIX):
+            created.append(folder)
+        return folder
 
     monkeypatch.setattr(sandbox.tempfile, "mkdtemp", recording)
     return created
@@ -885,9 +887,66 @@ def _no_space(*args, **kwargs):
 
 
 @pytest.mark.parametrize("where, said", [("mkdtemp", "no folder for the sandbox's job (No space left on device)"),
+                                         ("link_tree",
+                                          "the sandbox's job could not be written (No space left on device)"),
                                          ("copy_student_files",
                                           "the sandbox's job could not be written (No space left on device)")])
 def test_a_full_disk_is_the_machines_fault(where, said, monkeypatch):
+    monkeypatch.setattr(sandbox, "_SHARED_JOB_FILES", [])  # the files every run shares are written again
     monkeypatch.setattr(sandbox.tempfile if where == "mkdtemp" else sandbox, where, _no_space)
     with pytest.raises(sandbox.SandboxUnavailable, match=re.escape(said)):
         grade_notebook(make_submission(reference_solutions()))
+
+
+def _files_under(folder):
+    return sorted((os.path.relpath(os.path.join(parent, name), folder), os.stat(os.path.join(parent, name)).st_ino)
+                  for parent, _, names in os.walk(folder) for name in names)
+
+
+def test_runs_read_one_set_of_shared_files_written_once_per_process_with_the_modules_compiled():
+    cases, arrays = worker_job()
+    shared = sandbox.shared_job_files(arrays)
+    before = _files_under(shared)
+    assert sandbox.shared_job_files(arrays) == shared
+    assert os.path.isfile(os.path.join(shared, "files", "__pycache__",
+                                       f"reg_utils.{sys.implementation.cache_tag}.pyc"))
+    assert os.path.isfile(os.path.join(shared, "grader", "__pycache__", f"plain.{sys.implementation.cache_tag}.pyc"))
+    with open(os.path.join(shared, "grader", sandbox.ARGUMENTS_FILE), "rb") as handle:
+        _, decoded = decode_results(handle.read(), 1 << 30, 1 << 30, 64)
+    assert decoded.keys() == arrays.keys() and all(np.array_equal(decoded[k], arrays[k]) for k in arrays)
+    for _ in ("first run", "second run"):
+        jobdir = sandbox._job_folder()
+        sandbox.prepare_job(jobdir, CELLS, cases, arrays, None, 1)
+        for part in ("grader", "files"):
+            linked = dict(_files_under(os.path.join(jobdir, part)))
+            assert all(linked[name] == inode for name, inode in _files_under(os.path.join(shared, part)))
+        assert os.path.isfile(os.path.join(jobdir, "grader", "job.json"))
+        sandbox.remove_tree(jobdir)
+    assert _files_under(shared) == before
+
+
+def test_the_shared_files_of_a_process_are_removed_when_it_exits_a_pool_worker_included():
+    from concurrent.futures import ProcessPoolExecutor
+
+    script = "from graders import sandbox; print(sandbox.shared_job_files({}))"
+    folder = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    own = [sandbox.shared_job_files({}) for _ in range(sandbox.MAX_SHARED_JOB_FILES)]
+    with ProcessPoolExecutor(max_workers=1) as pool:  # a forked worker: it inherits this process's list
+        pooled = pool.submit(sandbox.shared_job_files, {}).result()
+    assert folder and pooled and not os.path.exists(folder) and not os.path.exists(pooled)
+    assert all(os.path.isdir(shared) for shared in own)  # the worker neither used nor removed this process's
+
+
+def test_job_folders_are_made_on_a_memory_file_system_when_there_is_one(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/vda / ext4 rw 0 0\ntmpfs /dev/shm tmpfs rw,nosuid,nodev 0 0\n")
+    assert sandbox.job_folders_parent.__wrapped__(str(mounts)) == "/dev/shm"
+    mounts.write_text("/dev/vda / ext4 rw 0 0\n/dev/vda /dev/shm ext4 rw 0 0\n")
+    assert sandbox.job_folders_parent.__wrapped__(str(mounts)) is None
+    assert sandbox.job_folders_parent.__wrapped__(str(tmp_path / "absent")) is None
+    folder = sandbox._job_folder()
+    try:
+        assert os.path.dirname(folder) == (sandbox.job_folders_parent() or sandbox.tempfile.gettempdir())
+    finally:
+        sandbox.remove_tree(folder)
