@@ -7,7 +7,9 @@ PY := $(VENV)/bin/python
 NBGRADER := $(VENV)/bin/nbgrader
 ASSIGNMENT ?= regularization
 export GRADER_ASSIGNMENT := $(ASSIGNMENT)
-REPORTS ?= reports
+# REPORTS=dir overrides the reports folder of nbgrader_config.py (c.GradingPaths.reports, graders.settings).
+REPORTS ?=
+REPORTS_DIR = $(or $(REPORTS),reports)
 PYTEST_ARGS ?=
 JOBS ?=
 SCHEDULER ?=
@@ -57,14 +59,14 @@ release: venv
 # STUDENT=id grades one student only, PART=K/N part K of N of the class (runs on different parts may go on at
 # once); FORCE=1 grades and records again what is up to date.
 autograde: venv
-	$(PY) -m graders.autograde --reports $(REPORTS) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+	$(PY) -m graders.autograde $(if $(REPORTS),--reports $(REPORTS)) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
 		$(if $(STUDENT),--student '$(STUDENT)') $(if $(PART),--part '$(PART)') $(if $(filter 1,$(FORCE)),--force)
 
 feedback: venv
 	$(NBGRADER) generate_feedback $(ASSIGNMENT) --force --log-level=WARN
 
 reports: venv
-	$(PY) -m graders.reports --out $(REPORTS)
+	$(PY) -m graders.reports $(if $(REPORTS),--out $(REPORTS))
 
 # Students: make validate NB=path/to/Regularization.ipynb ; make submit NB=... STUDENT=id [REPLACE=1]
 validate: venv
@@ -94,7 +96,7 @@ test: venv browser database
 
 BENCH_SIZES ?= 100 1000
 bench: venv
-	$(PY) bench/bench.py --sizes $(BENCH_SIZES) --json $(REPORTS)/bench.json
+	$(PY) bench/bench.py --sizes $(BENCH_SIZES) --json $(REPORTS_DIR)/bench.json
 	$(PY) bench/hostile.py
 	$(PY) bench/kill_loop.py --trials 20 --students 40
 
@@ -107,10 +109,10 @@ bench-load: venv
 # tests/test_named_checks.py, and the score of AST mutants of the graders (MUTATION_ARGS, e.g. --mode removal).
 MUTATION_ARGS ?=
 mutation: venv
-	$(PY) bench/mutation.py --json $(REPORTS)/mutation.json $(MUTATION_ARGS)
+	$(PY) bench/mutation.py --json $(REPORTS_DIR)/mutation.json $(MUTATION_ARGS)
 
 # The gradebook (manual grades, overrides) is never deleted: clean moves it to backups/ with a time stamp.
 clean:
 	@if [ -f gradebook.db ]; then mkdir -p backups && mv gradebook.db "backups/gradebook-$$(date -u +%Y%m%dT%H%M%SZ).db" \
 		&& echo "gradebook.db moved to backups/"; fi
-	rm -rf autograded/*/ feedback $(REPORTS)
+	rm -rf autograded/*/ feedback $(REPORTS_DIR)

@@ -38,6 +38,7 @@ import time
 from graders.errors import SandboxUnavailable
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
 from graders.notebook import ASSIGNMENT, ROOT
+from graders.settings import paths
 from graders.student_ids import id_problem, parse_part, shown
 
 NBGRADER_LOG = "nbgrader-autograde.log"
@@ -299,7 +300,7 @@ def _locked(path, mode):
 def run_folder(root, only=None, part=None):
     """The intake folder of this run, held for the ``with`` block (see the module's note on runs at once)."""
     name = (f"student-{only}" if only is not None else f"part-{part[0]}-of-{part[1]}" if part else "class")
-    intake = os.path.join(root, "intake")
+    intake = paths(root).resolve("intake", root)
     os.makedirs(intake, exist_ok=True)
     whole_class = fcntl.LOCK_EX if name == "class" else fcntl.LOCK_SH
     try:
@@ -324,7 +325,7 @@ def autograde(root=ROOT, reports_dir=None, jobs=None, scheduler=None, only=None,
 
 def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part):
     submitted = os.path.join(root, "submitted")
-    reports_dir = reports_dir or os.path.join(root, "reports")
+    reports_dir = reports_dir or paths(root).resolve("reports", root)
     clock = PhaseClock()
     with Recorder(root, os.path.join(reports_dir, _log_name(intake_dir))) as recorder:
         # nbgrader's process starts with the first student queued: its imports overlap the rest of the run

@@ -27,8 +27,9 @@ from graders.fingerprint import grader_version
 from graders.grading import Verdict, grade_notebook
 from graders.notebook import ASSIGNMENT, ROOT
 from graders.sandbox import SandboxUnavailable, definition_cells
+from graders.settings import paths
 
-CACHE_DIR = os.path.join(ROOT, ".cache", "verdicts")
+CACHE_DIR = os.path.join(paths().resolve("cache"), "verdicts")  # graders.settings.GradingPaths
 
 
 def submission_key(notebook, version):

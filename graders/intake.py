@@ -29,11 +29,12 @@ from graders.errors import NotReleased, UnreadableSubmission
 from graders.faults import fault_point
 from graders.gradebook import recorded_students
 from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, ROOT, gradebook_url
+from graders.settings import limits
 from graders.student_ids import id_problem, in_part, shown
 
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
-MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
-MAX_TIMESTAMP_BYTES = 256
+MAX_NOTEBOOK_BYTES = limits().notebook_bytes  # graders.settings.GradingLimits, set in nbgrader_config.py
+MAX_TIMESTAMP_BYTES = limits().timestamp_bytes
 INTAKE_KEY = "grader_intake"
 RECORD_MARKER = ".recorded"
 RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)

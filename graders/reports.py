@@ -29,6 +29,7 @@ from graders.gradebook import submission_scores
 from graders.assignment import graders_module
 from graders.notebook import (ASSIGNMENT, FUNCTION_POINTS, GRADED_FUNCTIONS, NOTEBOOK_NAME, ROOT, grade_id,
                               gradebook_url)
+from graders.settings import paths
 
 NOTEBOOK = os.path.splitext(NOTEBOOK_NAME)[0]
 VERDICT_KEY = "grader_verdict"  # a test cell's verdict, in its metadata
@@ -271,10 +272,11 @@ def write_reports(out_dir, root=ROOT):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.path.join(ROOT, "reports"))
+    parser.add_argument("--out", default=None, help="default: c.GradingPaths.reports of nbgrader_config.py")
     args = parser.parse_args(argv)
-    records = write_reports(args.out)
-    print(f"wrote reports for {len(records)} student(s) to {args.out}")
+    out = args.out or paths().resolve("reports")
+    records = write_reports(out)
+    print(f"wrote reports for {len(records)} student(s) to {out}")
 
 
 if __name__ == "__main__":

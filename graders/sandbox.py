@@ -52,31 +52,34 @@ from graders.errors import SandboxUnavailable
 from graders.plain import (ERROR_KINDS, FRAME, MAX_TEXT_CHARS, PROGRESS_FRAME, MalformedOutput, check_spec,
                            decode_results, encode_frame, encode_results, is_text, iter_frames, leaf_keys,
                            nesting_depth, unflatten)
+from graders.settings import limits
 
 GRADERS_DIR = os.path.dirname(os.path.abspath(__file__))
 WORKER_FILES = ("worker.py", "plain.py")
 # Sandbox user ids: above 100000 + any pid (pid_max is at most 2**22), the ids other tools derive from a pid.
 SANDBOX_UID_BASE = 100000 + 2 ** 22
 SANDBOX_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 4096)
+# The limits of one submission are traitlets set in nbgrader_config.py (graders.settings.GradingLimits).
+GRADING_LIMITS = limits()
 LIMITS = {
-    "RLIMIT_AS": 3 * 1024 ** 3,
-    "RLIMIT_CPU": 120,
-    "RLIMIT_FSIZE": 64 * 1024 ** 2,
-    "RLIMIT_NPROC": 64,
+    "RLIMIT_AS": GRADING_LIMITS.address_space_bytes,
+    "RLIMIT_CPU": GRADING_LIMITS.cpu_seconds,
+    "RLIMIT_FSIZE": GRADING_LIMITS.file_bytes,
+    "RLIMIT_NPROC": GRADING_LIMITS.processes,
     "RLIMIT_CORE": 0,
 }
 # Memory and processes of one submission together (a control group, see :mod:`graders.cgroups`).
-SUBMISSION_MEMORY_BYTES = 2 * 1024 ** 3
+SUBMISSION_MEMORY_BYTES = GRADING_LIMITS.memory_bytes
 # The worker's own user may run RLIMIT_NPROC processes; the group also holds bubblewrap's own few.
 SUBMISSION_PROCESSES = LIMITS["RLIMIT_NPROC"] + 8
-SECONDS_PER_CELL = 30.0
-SECONDS_PER_CALL = 10.0
+SECONDS_PER_CELL = GRADING_LIMITS.seconds_per_cell
+SECONDS_PER_CALL = GRADING_LIMITS.seconds_per_call
 # The cells a student added (no grade id) share this budget; when it runs out the rest of them are skipped.
-EXTRA_CELLS_SECONDS = 20.0
-SECONDS_PER_SUBMISSION = 150.0
+EXTRA_CELLS_SECONDS = GRADING_LIMITS.extra_cells_seconds
+SECONDS_PER_SUBMISSION = GRADING_LIMITS.seconds_per_submission
 # The grader stops a step this long after the worker's own timer should have: the worker's timer is a
 # courtesy (no restart needed); the grader's clock, outside the sandbox, is the limit.
-STEP_GRACE_SECONDS = 2.0
+STEP_GRACE_SECONDS = GRADING_LIMITS.step_grace_seconds
 EXTRA_CELLS_NOTE = (f"the cells you added share {EXTRA_CELLS_SECONDS:g} s and had used them up, so this cell was "
                     f"stopped or not run; the graded functions have a time of their own")
 MAX_RESTARTS = 4
@@ -85,9 +88,9 @@ BLAS_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # Inside the sandbox: the student's working folder and home (a tmpfs of WORK_AREA_BYTES), the worker's folder.
 SANDBOX_WORKDIR = "/home/student"
 SANDBOX_GRADER = "/grader"
-WORK_AREA_BYTES = 128 * 1024 ** 2
+WORK_AREA_BYTES = GRADING_LIMITS.work_area_bytes
 # What the trusted side accepts from one run.
-MAX_STREAM_BYTES = 64 * 1024 ** 2
+MAX_STREAM_BYTES = GRADING_LIMITS.output_bytes
 MAX_HEADER_BYTES = 16 * 1024 ** 2
 MAX_ARRAYS = 50_000
 MAX_RECORD_DEPTH = 48

@@ -67,3 +67,21 @@ def test_reading_the_settings_loads_neither_nbgrader_nor_nbconvert():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_grader_takes_its_limits_and_paths_from_the_course_s_nbgrader_config(tmp_path):
+    """In a course whose nbgrader_config.py sets other values, the sandbox, the intake and the cache use them."""
+    from tests.conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    with open(os.path.join(course, "nbgrader_config.py"), "a", encoding="utf-8") as handle:
+        handle.write("\nc.GradingLimits.seconds_per_call = 1.5\nc.GradingLimits.processes = 20\n"
+                     "c.GradingLimits.notebook_bytes = 4096\nc.GradingPaths.cache = 'elsewhere'\n")
+    code = ("from graders import batch, intake, sandbox\n"
+            "print(sandbox.SECONDS_PER_CALL, sandbox.LIMITS['RLIMIT_NPROC'], intake.MAX_NOTEBOOK_BYTES,\n"
+            "      batch.CACHE_DIR.split('/')[-2])")
+    environment = {**os.environ, "PYTHONPATH": course}
+    result = subprocess.run([sys.executable, "-c", code], cwd=course, capture_output=True, text=True, timeout=120,
+                            env=environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1.5", "20", "4096", "elsewhere"]
