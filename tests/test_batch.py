@@ -89,14 +89,14 @@ def test_pending_notebooks_groups_students_by_key_and_skips_cached(tmp_path):
     version = grader_version()
     same = batch.submission_key(notebook("def f(): pass"), version)
     other = batch.submission_key(notebook("def f(): return 2"), version)
-    pending, students = batch.pending_notebooks(str(intake))
-    assert students == {same: ["alice", "bob"], other: ["carol"]}
+    pending, students, cached = batch.pending_notebooks(str(intake))
+    assert students == {same: ["alice", "bob"], other: ["carol"]} and cached == []
     assert pending[same].endswith("alice/regularization/Regularization.ipynb")
     batch._store(other, {"verdicts": {}, "cell_errors": []})
-    pending, students = batch.pending_notebooks(str(intake))
-    assert list(students) == [same]
-    pending, students = batch.pending_notebooks(str(intake), force=True)
-    assert set(students) == {same, other}
+    pending, students, cached = batch.pending_notebooks(str(intake))
+    assert list(students) == [same] and cached == ["carol"]
+    pending, students, cached = batch.pending_notebooks(str(intake), force=True)
+    assert set(students) == {same, other} and cached == []
 
 
 def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):
