@@ -20,14 +20,14 @@ from graders.sandbox import run_submission
 PUBLIC_CASE = "public"  # the notebook's own case: the student sees its expected values, so its messages give numbers
 # What a verdict shows of each catalogued mistake: ``{mistake id: (message, property or None)}`` (plain text,
 # which the release's public check carries; the rewrites themselves stay with the grader).
-MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property)
-                 for mistake in graders_module(ASSIGNMENT).MISTAKES}
+ASSIGNMENT_GRADERS = graders_module(ASSIGNMENT)
+MISTAKE_TEXTS = {mistake.mistake_id: (mistake.message, mistake.property) for mistake in ASSIGNMENT_GRADERS.MISTAKES}
 # Every check a verdict may name, from one registry: the ladder's and the engine's, then the assignment's own.
 CHECKS = check_names(ASSIGNMENT)
 # The assignment's judges and optional checks, bound here so that the release's public check carries them.
-JUDGES = graders_module(ASSIGNMENT).JUDGES
-random_draw_failure = getattr(graders_module(ASSIGNMENT), "random_draw_failure", None)
-diagnose_cases = getattr(graders_module(ASSIGNMENT), "diagnose_cases", None)
+JUDGES = ASSIGNMENT_GRADERS.JUDGES
+random_draw_failure = getattr(ASSIGNMENT_GRADERS, "random_draw_failure", None)
+diagnose_cases = getattr(ASSIGNMENT_GRADERS, "diagnose_cases", None)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ from graders.settings import limits
 from graders.student_ids import id_problem, in_part, shown
 
 RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
-MAX_NOTEBOOK_BYTES = limits().notebook_bytes  # graders.settings.GradingLimits, set in nbgrader_config.py
-MAX_TIMESTAMP_BYTES = limits().timestamp_bytes
+GRADING_LIMITS = limits()  # graders.settings.GradingLimits, set in nbgrader_config.py
+MAX_NOTEBOOK_BYTES = GRADING_LIMITS.notebook_bytes
+MAX_TIMESTAMP_BYTES = GRADING_LIMITS.timestamp_bytes
 INTAKE_KEY = "grader_intake"
 RECORD_MARKER = ".recorded"
 RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)

@@ -79,7 +79,7 @@ def precomputed_calls(public_cases):
     recording their calls; two calls with equal arguments would be indistinguishable in the release.
     """
     calls = []
-    originals = {function: function for function in precomputed_functions()}
+    originals = precomputed_functions()
     for function in originals:
         home = sys.modules[function.__module__]
 
