@@ -44,6 +44,8 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
         from graders.nbgrader_speedups import apply as speed_up_nbgrader  # noqa: E402
 
         speed_up_nbgrader()
+    # nbconvert validates the notebook once, after the last preprocessor, instead of after each of them.
+    c.Exporter.optimistic_validation = True
     # The student's own outputs (plots of their model runs) are kept for the feedback; the outputs of the
     # autograded test cells are replaced by the verdicts, which alone decide the score.
     c.Autograde.sanitize_preprocessors = [NBGRADER + "DeduplicateIds", NBGRADER + "OverwriteKernelspec",

@@ -135,3 +135,54 @@ def test_after_apply_gradebooks_in_turn_reuse_one_connection_and_read_the_tables
                             env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]})
     # the names are read once the tables exist (after the first gradebook made them), then never again
     assert json.loads(result.stdout) == {"connects": 0, "inspected": 1, "seen": ["ada", "alan", "grace"]}
+
+
+EXPORT_VALIDATIONS = """
+import os, sys
+from unittest import mock
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config.loader import PyFileConfigLoader
+
+config = PyFileConfigLoader("nbgrader_config.py", path={root!r}).load_config()
+
+class Step(Preprocessor):
+    def preprocess(self, nb, resources):
+        if os.environ.get("BREAK") == "1":
+            nb.cells[0]["outputs"] = "not a list"  # an invalid notebook, whichever step made it
+        return nb, resources
+
+exporter = NotebookExporter(config=config, preprocessors=[Step(), Step(), Step()])
+counted = []
+real = nbformat.validate
+with mock.patch("nbconvert.exporters.exporter.nbformat.validate",
+                side_effect=lambda *args, **kwargs: counted.append(1) or real(*args, **kwargs)):
+    try:
+        exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+        refused = False
+    except nbformat.ValidationError:
+        refused = True
+print(len(counted), len(exporter._preprocessors), refused)
+"""
+
+
+def _validations(stock, broken):
+    """``(validations, preprocessors, refused)`` of one export configured by the course's nbgrader_config.py."""
+    result = subprocess.run([sys.executable, "-c", EXPORT_VALIDATIONS.format(root=ROOT)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "NBGRADER_STOCK_EXECUTE": stock, "BREAK": broken,
+                                 "NBGRADER_STOCK_EXECUTE_WARNED": "1"})
+    assert result.returncode == 0, result.stderr
+    validations, preprocessors, refused = result.stdout.split()[-3:]
+    return int(validations), int(preprocessors), refused == "True"
+
+
+def test_the_course_validates_each_exported_notebook_once_and_still_refuses_an_invalid_one():
+    """With the course's configuration nbconvert validates after the last preprocessor only, where stock mode
+    validates after each one; a notebook a preprocessor made invalid is still refused."""
+    course, preprocessors, refused = _validations("0", "0")
+    stock, _, stock_refused = _validations("1", "0")
+    assert preprocessors > 1 and not refused and not stock_refused
+    assert stock - course == preprocessors - 1
+    assert _validations("0", "1")[2]

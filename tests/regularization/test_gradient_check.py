@@ -93,3 +93,49 @@ def test_reference_function_is_the_notebooks_solution():
     A3, Y = cache[9], np.array([[1, 0, 1, 0, 1, 0]])
     assert cost(A3, Y, parameters, 0.3) == reference_namespace()["compute_cost_with_regularization"](
         A3, Y, parameters, 0.3)
+
+
+def _counting_central_differences(monkeypatch):
+    calls = []
+    compute = gradient_check._central_differences
+
+    def counted(*arguments):
+        calls.append(arguments)
+        return compute(*arguments)
+
+    monkeypatch.setattr(gradient_check, "_central_differences", counted)
+    monkeypatch.setattr(gradient_check, "_COMPUTED", {})
+    return calls
+
+
+def test_a_case_is_differentiated_once_per_process_and_each_caller_gets_its_own_copy(monkeypatch):
+    calls = _counting_central_differences(monkeypatch)
+    X, Y, cache, _ = network()
+    first = numerical_gradients(X, Y, cache, 0.7)
+    first["dW1"][...] = 0.0  # a caller that writes into its result changes nothing of the next caller's
+    second = numerical_gradients(X, Y, cache, 0.7)
+    assert len(calls) == 1
+    assert not np.array_equal(second["dW1"], first["dW1"])
+
+
+@pytest.mark.parametrize("change", ["lambd", "X", "Y", "weight", "dtype"])
+def test_any_change_of_the_case_is_differentiated_anew(monkeypatch, change):
+    calls = _counting_central_differences(monkeypatch)
+    X, Y, cache, _ = network()
+    lambd = 0.7
+    before = numerical_gradients(X, Y, cache, lambd)
+    cache = list(cache)
+    if change == "lambd":
+        lambd = 0.8
+    elif change == "X":
+        X = X.copy()
+        X[0, 0] += 1e-9
+    elif change == "Y":
+        Y = 1 - Y
+    elif change == "weight":
+        cache[2] = cache[2] * 1.5
+    else:
+        X = X.astype(np.float32)
+    after = numerical_gradients(X, Y, tuple(cache), lambd)
+    assert len(calls) == 2
+    assert sorted(after) == sorted(before)
