@@ -239,3 +239,66 @@ def test_an_edited_locked_cell_is_restored_with_a_warning(gradebook_url, caplog,
 def test_a_students_cell_is_left_alone(gradebook_url, caplog):
     nb, warnings = overwrite(gradebook_url, notebook(new_code_cell("### BEGIN HIDDEN TESTS")), caplog)
     assert nb.cells[0].source == "### BEGIN HIDDEN TESTS" and warnings == []
+
+
+@pytest.mark.parametrize("lookup, name", [("find_source_cell", "test_f"), ("find_source_cell", "imports"),
+                                          ("find_graded_cell", "test_f"), ("find_source_cell", "missing"),
+                                          ("find_graded_cell", "imports")])
+def test_the_released_cells_answer_as_the_gradebook_does(gradebook_url, lookup, name):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    def answer(gradebook):
+        try:
+            cell = getattr(gradebook, lookup)(name, "N", "a")
+        except MissingEntry:
+            return "missing"
+        return type(cell).__name__, cell.name, getattr(cell, "source", None), getattr(cell, "max_score", None)
+
+    with Gradebook(gradebook_url) as gradebook:
+        assert answer(nbgrader_plugin.ReleasedCells(gradebook, "N", "a")) == answer(gradebook)
+
+
+def test_the_released_cells_of_another_notebook_are_the_gradebook_s(gradebook_url):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(gradebook_url) as gradebook:
+        released = nbgrader_plugin.ReleasedCells(gradebook, "other", "a")
+        with pytest.raises(MissingEntry):
+            released.find_source_cell("test_f", "other", "a")
+        assert released.find_source_cell("test_f", "N", "a").source == HIDDEN
+        assert released.find_notebook("N", "a").name == "N"
+
+
+def _statements(run):
+    """How many SQL statements ``run()`` executes."""
+    import sqlalchemy
+
+    executed = []
+
+    def count(*args):
+        executed.append(1)
+
+    sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+    return len(executed)
+
+
+def test_the_released_cells_are_read_once_per_notebook_not_per_cell(gradebook_url, caplog):
+    from nbgrader.preprocessors import OverwriteCells
+
+    def many(cells):
+        return notebook(*[grade_cell("test_f", _without_hidden_tests(HIDDEN)) if index % 2 else
+                          locked_cell("imports", "import numpy as np") for index in range(cells)])
+
+    def ours(cells):
+        return _statements(lambda: overwrite(gradebook_url, many(cells), caplog))
+
+    def stock(cells):
+        return _statements(lambda: OverwriteCells().preprocess(many(cells), {"nbgrader": {
+            "notebook": "N", "assignment": "a", "db_url": gradebook_url}}))
+
+    assert ours(22) == ours(2)
+    assert stock(22) - stock(2) >= 20
