@@ -54,7 +54,7 @@ if os.environ.get("NBGRADER_STOCK_EXECUTE") != "1":
     c.Autograde.autograde_preprocessors = [GRADER + "GradeInSandbox", GRADER + "ShowCellErrors",
                                            GRADER + "ClearHiddenTestsOfGradeCells", GRADER + "WriteVerdicts",
                                            NBGRADER + "IgnorePattern", NBGRADER + "LimitOutput",
-                                           NBGRADER + "SaveAutoGrades", NBGRADER + "AssignLatePenalties"]
+                                           GRADER + "SaveAutoGradesAtOnce", NBGRADER + "AssignLatePenalties"]
     # a student is marked as recorded only once their grades are committed (crash-safe reruns)
     c.Autograde.post_convert_hook = GRADER + "mark_recorded"
 elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads this file several times: say it once

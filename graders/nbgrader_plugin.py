@@ -13,13 +13,18 @@ In ``Autograde.autograde_preprocessors`` they take the place of nbgrader's ``Exe
 4. :class:`WriteVerdicts`: each autograded test cell's output is its verdict, where nbgrader's
    ``SaveAutoGrades`` reads it (an error output scores 0, anything else full points), and its metadata keeps it
    for the reports.
+
+Two of nbgrader's own preprocessors are replaced by subclasses doing the same job with fewer database round
+trips: :class:`OverwriteReleasedCells` (in ``Autograde.sanitize_preprocessors``, for ``OverwriteCells``) reads
+the released notebook's cells once per notebook, and :class:`SaveAutoGradesAtOnce` (for ``SaveAutoGrades``)
+commits a notebook's grades and comments together.
 """
 import dataclasses
 import json
 import os
 
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
 from nbgrader.utils import is_grade
 from nbformat.v4 import new_output
 
@@ -176,6 +181,52 @@ class ReleasedCells:
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
+
+
+class SaveAutoGradesAtOnce(SaveAutoGrades):
+    """nbgrader's ``SaveAutoGrades``, committing a notebook's grades and comments in one transaction.
+
+    Stock nbgrader commits after each grade and each comment; here the same rows get the same values and are
+    committed together once the notebook's last cell is done: a run stopped in between leaves none of them.
+    """
+
+    def preprocess(self, nb, resources):
+        self.notebook_id = resources["nbgrader"]["notebook"]
+        self.assignment_id = resources["nbgrader"]["assignment"]
+        self.student_id = resources["nbgrader"]["student"]
+        self.db_url = resources["nbgrader"]["db_url"]
+        with Gradebook(self.db_url) as gradebook:
+            self.gradebook = CommitLater(gradebook)
+            nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+            gradebook.db.commit()
+        return nb, resources
+
+
+class CommitLater:
+    """A gradebook whose session's ``commit`` only flushes: the caller commits the whole once.
+
+    Parameters
+    ----------
+    gradebook : nbgrader.api.Gradebook
+    """
+
+    def __init__(self, gradebook):
+        self._gradebook = gradebook
+        self.db = _FlushOnCommit(gradebook.db)
+
+    def __getattr__(self, name):
+        return getattr(self._gradebook, name)
+
+
+class _FlushOnCommit:
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self):
+        self._session.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
 
 
 def _without_hidden_tests(source):

@@ -5,12 +5,13 @@
 - makes a new SQLAlchemy engine, so the statements compiled for one student are compiled again for the next
   (an engine's compiled cache lives as long as the engine);
 - asks the database for the names of its tables, and for every table, to create those missing;
-- disposes of its engine's connections when it is closed, so that the next one connects again.
+- disposes of its engine's connections when it is closed, so that the next one connects again;
+- reads (and commits) its course's row, to add it when missing.
 
 And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the
 schema itself before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per
 engine, reads the table names once they exist, keeps the engine's pooled connection open for the next
-``Gradebook()``, and validates with one checked validator per schema. What is written, and what is refused, is
+``Gradebook()``, checks a course once per database URL (nbgrader never deletes a course), and validates with one checked validator per schema. What is written, and what is refused, is
 unchanged: the same statements run, the same metadata fails validation with the same error.
 ``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
 """
@@ -29,6 +30,7 @@ def apply():
     nbgrader.api.create_engine = _one_engine_per_url(nbgrader.api.create_engine)
     nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
     nbgrader.api.inspect = _table_names_read_once(nbgrader.api.inspect)
+    nbgrader.api.Gradebook.__init__ = _course_checked_once(nbgrader.api.Gradebook.__init__)
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemas(nbgrader.nbgraderformat.common.jsonschema)
     APPLIED.append(True)
 
@@ -75,6 +77,30 @@ def _table_names_read_once(inspect):
         return _KnownTables(names)
 
     return table_names_read_once
+
+
+def _course_checked_once(init):
+    """``Gradebook.__init__`` that checks its course only the first time a database URL and course id meet."""
+    checked = set()
+
+    @functools.wraps(init)
+    def course_checked_once(self, db_url, course_id="default_course", authenticator=None):
+        key = (str(db_url), course_id)
+        if key in checked:
+            self.check_course = _course_known  # for this call only: the method stays nbgrader's
+            try:
+                init(self, db_url, course_id, authenticator)
+            finally:
+                del self.check_course
+            return
+        init(self, db_url, course_id, authenticator)
+        checked.add(key)
+
+    return course_checked_once
+
+
+def _course_known(*args, **kwargs):
+    """Stands for ``Gradebook.check_course`` of a course already checked in this process."""
 
 
 def _once_per_engine(create_all):

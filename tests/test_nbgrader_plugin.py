@@ -1,6 +1,7 @@
 """Unit tests of the preprocessors of :mod:`graders.nbgrader_plugin`, each on a small notebook and a resources
 dict. ``GradeInSandbox`` is run on an unreadable submission and on verdicts already in a cache made in
 ``tmp_path``, so no sandbox starts; ``OverwriteReleasedCells`` reads a small gradebook written with nbgrader's API."""
+import copy
 import dataclasses
 import logging
 
@@ -302,3 +303,71 @@ def test_the_released_cells_are_read_once_per_notebook_not_per_cell(gradebook_ur
 
     assert ours(22) == ours(2)
     assert stock(22) - stock(2) >= 20
+
+
+# ---------------------------------------------------------------- SaveAutoGradesAtOnce
+
+def _submitted_gradebook(folder):
+    """A gradebook of one submission: two grade cells and one solution cell."""
+    from nbgrader.api import Gradebook
+
+    folder.mkdir()
+    url = f"sqlite:///{folder}/gradebook.db"
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a")
+        gradebook.add_notebook("N", "a")
+        for name in ("test_f", "test_g"):
+            gradebook.add_grade_cell(name, "N", "a", max_score=2, cell_type="code")
+        gradebook.add_solution_cell("f", "N", "a")
+        gradebook.add_student("ada")
+        gradebook.add_submission("a", "ada")
+    return url
+
+
+def _graded_notebook():
+    from nbgrader.utils import compute_checksum
+
+    passed, failed = grade_cell("test_f"), grade_cell("test_g")
+    passed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ok\n")]
+    failed.outputs = [nbformat.v4.new_output("error", ename="E", evalue="no", traceback=[])]
+    answered, untouched = new_code_cell("def f(): return 1"), new_code_cell("def f(): pass")
+    for cell, checksum_of in ((answered, "def f(): pass"), (untouched, "def f(): pass")):
+        cell.metadata["nbgrader"] = {"grade": False, "grade_id": "f", "solution": True, "locked": False,
+                                     "schema_version": 3}
+        cell.metadata.nbgrader["checksum"] = compute_checksum(new_code_cell(checksum_of, metadata=cell.metadata))
+    return notebook(passed, failed, answered), notebook(passed, failed, untouched)
+
+
+def _saved(preprocessor, url, nb):
+    import sqlalchemy
+    from nbgrader.api import Gradebook
+
+    commits = []
+
+    def count(*args):
+        commits.append(1)
+
+    resources = {"nbgrader": {"notebook": "N", "assignment": "a", "student": "ada", "db_url": url}}
+    sqlalchemy.event.listen(sqlalchemy.engine.Engine, "commit", count)
+    try:
+        preprocessor.preprocess(nb, resources)
+    finally:
+        sqlalchemy.event.remove(sqlalchemy.engine.Engine, "commit", count)
+    with Gradebook(url) as gradebook:
+        submitted = gradebook.find_submission_notebook("N", "a", "ada")
+        rows = sorted((grade.name, grade.auto_score, grade.needs_manual_grade) for grade in submitted.grades)
+        rows += sorted((comment.name, comment.auto_comment) for comment in submitted.comments)
+    return rows, len(commits)
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["answered", "untouched"])
+def test_the_grades_saved_at_once_are_those_nbgrader_saves_in_one_commit(tmp_path, quick_alembic_version, which):
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    nb = _graded_notebook()[which]
+    ours, our_commits = _saved(nbgrader_plugin.SaveAutoGradesAtOnce(), _submitted_gradebook(tmp_path / "ours"),
+                               copy.deepcopy(nb))
+    stock, stock_commits = _saved(SaveAutoGrades(), _submitted_gradebook(tmp_path / "stock"), copy.deepcopy(nb))
+    assert ours == stock
+    assert ("test_f", 2.0, False) in ours and ("test_g", 0.0, False) in ours
+    assert stock_commits - our_commits == 2  # stock commits after each of the 2 grades and the comment

@@ -112,11 +112,13 @@ import json, sys
 import sqlalchemy
 from graders import nbgrader_speedups
 nbgrader_speedups.apply()
-from nbgrader.api import Gradebook
+from nbgrader.api import Course, Gradebook
 
-url, connects, inspected = sys.argv[1], [], []
+url, connects, inspected, course_reads = sys.argv[1], [], [], []
 with Gradebook(url) as first:  # a new gradebook: its tables are made here
     sqlalchemy.event.listen(first.engine, "connect", lambda *args: connects.append(1))
+sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute",
+                        lambda conn, cursor, statement, *args: "FROM course" in statement and course_reads.append(1))
 table_names = sqlalchemy.engine.reflection.Inspector.get_table_names
 sqlalchemy.engine.reflection.Inspector.get_table_names = (
     lambda self, *args, **kwargs: inspected.append(1) or table_names(self, *args, **kwargs))
@@ -125,16 +127,24 @@ for student in ("ada", "grace", "alan"):
         gradebook.add_student(student)
 with Gradebook(url) as gradebook:
     seen = sorted(student.id for student in gradebook.students)
-print(json.dumps({"connects": len(connects), "inspected": len(inspected), "seen": seen}))
+    course = gradebook.check_course("default_course").id  # called by hand, it is nbgrader's own
+with Gradebook(url, "another") as gradebook:
+    courses = sorted(course.id for course in gradebook.db.query(Course))
+print(json.dumps({"connects": len(connects), "inspected": len(inspected), "seen": seen, "course": course,
+                  "course_reads": len(course_reads), "courses": courses}))
 """
 
 
-def test_after_apply_gradebooks_in_turn_reuse_one_connection_and_read_the_tables_once(tmp_path):
+def test_after_apply_gradebooks_in_turn_reuse_one_connection_read_the_tables_and_check_the_course_once(tmp_path):
     result = subprocess.run([sys.executable, "-c", GRADEBOOKS_IN_TURN, f"sqlite:///{tmp_path}/gradebook.db"],
                             cwd=ROOT, capture_output=True, text=True, check=True,
                             env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]})
-    # the names are read once the tables exist (after the first gradebook made them), then never again
-    assert json.loads(result.stdout) == {"connects": 0, "inspected": 1, "seen": ["ada", "alan", "grace"]}
+    # the names are read once the tables exist (after the first gradebook made them), then never again; the course
+    # is read by the first gradebook, then only when asked for by hand (twice: the read, then its id after the
+    # commit) and for a new course, which is still added
+    assert json.loads(result.stdout) == {"connects": 0, "inspected": 1, "seen": ["ada", "alan", "grace"],
+                                         "course": "default_course", "course_reads": 4,
+                                         "courses": ["another", "default_course"]}
 
 
 EXPORT_VALIDATIONS = """
