@@ -144,12 +144,10 @@ def _rebuilt_cell(raw):
                                    "source": source,
                                    "outputs": [dict(o) for o in outputs if isinstance(o, dict)]
                                    if isinstance(outputs, list) else []})
-    elif raw["cell_type"] == "markdown":
-        cell = nbformat.v4.new_markdown_cell(source)
-        if isinstance(raw.get("attachments"), dict):
+    else:  # the notebook is validated once, whole (nbformat's new_markdown_cell would validate each cell)
+        cell = nbformat.from_dict({"cell_type": raw["cell_type"], "id": "", "metadata": {}, "source": source})
+        if raw["cell_type"] == "markdown" and isinstance(raw.get("attachments"), dict):
             cell["attachments"] = raw["attachments"]
-    else:
-        cell = nbformat.v4.new_raw_cell(source)
     metadata = raw.get("metadata")
     tags = metadata.get("tags") if isinstance(metadata, dict) else None
     if isinstance(tags, list) and len(tags) <= MAX_TAGS and all(isinstance(t, str) and len(t) <= 64 for t in tags):
