@@ -687,10 +687,37 @@ DRAWN_IN_REVERSE = Relation(None, "D2 drawn first", "", MASKS)
 
 
 def _all_mask_draws(case):
-    """``[(Relation, (D1, D2))]`` of :func:`_mask_draws`, drawn once per case."""
+    """``[(Relation, (D1, D2))]`` of :func:`_mask_draws`, drawn once per case and process (read-only arrays).
+
+    The draws depend only on the case (its ``keep_prob``, its expected masks) and on whether the student's call
+    drew random numbers at all: a process grading many submissions draws them once.
+    """
     if "mask draws" not in case.memo:
-        case.memo["mask draws"] = list(_mask_draws(case))
+        key = _mask_draws_key(case)
+        if key not in _MASK_DRAWS:
+            draws = [(relation, tuple(_read_only(mask) for mask in masks)) for relation, masks in _mask_draws(case)]
+            if len(_MASK_DRAWS) >= MAX_CASES_KEPT:
+                _MASK_DRAWS.clear()
+            _MASK_DRAWS[key] = draws
+        case.memo["mask draws"] = _MASK_DRAWS[key]
     return case.memo["mask draws"]
+
+
+MAX_CASES_KEPT = 256  # distinct cases whose mask draws a process keeps
+_MASK_DRAWS = {}  # {_mask_draws_key: draws}
+
+
+def _mask_draws_key(case):
+    """What :func:`_mask_draws` depends on, as a hashable value."""
+    masks = (np.asarray(case.expected["D1"]), np.asarray(case.expected["D2"]))
+    return (repr(float(case.arguments[-1])), case.random_draws is False,
+            *((mask.dtype.str, mask.shape, mask.tobytes()) for mask in masks))
+
+
+def _read_only(array):
+    array = np.array(array, copy=True)
+    array.flags.writeable = False
+    return array
 
 
 def _mask_draws(case):

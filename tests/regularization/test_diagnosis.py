@@ -235,3 +235,40 @@ def test_verdict_of_a_near_miss_names_no_mistake():
     verdict = _verdict(next(mistake for mistake in NEAR_MISSES if mistake.function == COST))
     assert not verdict.passed and "Likely mistake" not in verdict.message
     assert verdict == Verdict(COST, False, verdict.check, verdict.message)
+
+
+def _dropout_case(keep_prob=0.86, random_draws=True, units=(3, 2), m=5):
+    from graders.regularization.diagnosis import Case
+
+    rng = np.random.RandomState(0)
+    expected = {"D1": (rng.rand(units[0], m) < keep_prob).astype(float),
+                "D2": (rng.rand(units[1], m) < keep_prob).astype(float)}
+    return Case(arguments=(None, None, keep_prob), expected=expected, random_draws=random_draws)
+
+
+def test_the_mask_draws_of_a_case_are_drawn_once_per_process_and_read_only(monkeypatch):
+    from graders.regularization import diagnosis
+
+    drawn = []
+    monkeypatch.setattr(diagnosis, "_MASK_DRAWS", {})
+    monkeypatch.setattr(diagnosis, "_mask_draws", lambda case, draw=diagnosis._mask_draws: drawn.append(1) or draw(case))
+    first = diagnosis._all_mask_draws(_dropout_case())
+    again = diagnosis._all_mask_draws(_dropout_case())  # another submission's copy of the same case
+    assert len(drawn) == 1 and again is first
+    with pytest.raises(ValueError):
+        first[0][1][0][0, 0] = 2.0
+
+
+@pytest.mark.parametrize("other", [{"keep_prob": 0.5}, {"random_draws": False}, {"units": (2, 3)}])
+def test_a_different_case_gets_its_own_mask_draws(monkeypatch, other):
+    from graders.regularization import diagnosis
+
+    monkeypatch.setattr(diagnosis, "_MASK_DRAWS", {})
+    base = diagnosis._all_mask_draws(_dropout_case())
+    changed = diagnosis._all_mask_draws(_dropout_case(**other))
+    fresh = list(diagnosis._mask_draws(_dropout_case(**other)))
+    assert changed is not base
+    assert [relation for relation, _ in changed] == [relation for relation, _ in fresh]
+    for (_, masks), (_, expected) in zip(changed, fresh):
+        for mask, mask_expected in zip(masks, expected):
+            np.testing.assert_array_equal(mask, mask_expected)
