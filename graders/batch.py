@@ -39,8 +39,12 @@ def submission_key(notebook, version):
 
 
 def grade_to_record(notebook_json):
-    """Pure grading step, runnable in any process: notebook JSON text in, JSON-able verdicts out."""
-    verdicts, cell_errors = grade_notebook(nbformat.reads(notebook_json, as_version=4))
+    """Pure grading step, runnable in any process: notebook JSON text in, JSON-able verdicts out.
+
+    The text is an intake notebook (:mod:`graders.intake` validated it before writing it): it is read, not
+    validated again.
+    """
+    verdicts, cell_errors = grade_notebook(nbformat.from_dict(json.loads(notebook_json)))
     return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
 
 
@@ -98,7 +102,7 @@ def pending_notebooks(intake_dir, force=False):
     version = grader_version()
     pending, students, cached = {}, {}, []
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
-        key = submission_key(nbformat.read(path, as_version=4), version)
+        key = submission_key(nbformat.from_dict(json.loads(_read_text(path))), version)  # validated by the intake
         student = os.path.basename(os.path.dirname(os.path.dirname(path)))
         if force or _load(key) is None:
             pending.setdefault(key, path)
