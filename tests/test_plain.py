@@ -227,3 +227,64 @@ def test_check_spec_accepts_the_limits_themselves():
                                              (1.0, False)])
 def test_is_count(value, expected):
     assert plain.is_count(value, 5) is expected
+
+
+# ---------------------------------------------------------------- the protocol's exact limits and forms
+
+@pytest.mark.parametrize("dtype, message", [
+    (7, "array 'a' has a dtype that is not numeric"),
+    ("|f8", "array 'a' has a dtype that is not numeric"),  # numeric, but not numpy's own spelling of it
+    ("<u1", "array 'a' has a dtype that is not numeric"),
+    ("<b16", "array 'a' has an unknown dtype"),
+    ("|u16", "array 'a' has an unknown dtype"),
+], ids=["not text", "not canonical", "not canonical byte", "no such bool", "no such unsigned"])
+def test_an_array_entry_names_its_dtype_as_numpy_spells_a_numeric_one(dtype, message):
+    with pytest.raises(MalformedOutput, match=f"^{message}$"):
+        decode(header([{"key": "a", "dtype": dtype, "shape": [1]}]) + b"\0" * 16)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"kind": "list"}, "a list output without items"),
+    ({"kind": "tuple", "items": {}}, "a tuple output without items"),
+    ({"kind": "array", "type": "t"}, "an array output without key or type"),
+    ({"kind": "scalar", "key": "p", "type": 7}, "an scalar output without key or type"),
+], ids=["list without items", "tuple of a dict", "array without key", "type not text"])
+def test_check_spec_refuses_a_container_or_leaf_missing_its_fields(spec, message):
+    with pytest.raises(MalformedOutput, match=f"^{message}$"):
+        plain.check_spec(spec, {"p": np.array(1.0)}, "p")
+
+
+def _leaves(count):
+    return {"kind": "list", "items": [{"kind": "none", "type": "n"}] * (count - 1)}
+
+
+@pytest.mark.parametrize("accepted, refused", [
+    (lambda: (nested(16), {}), lambda: (nested(17), {})),
+    (lambda: (_leaves(200), {}), lambda: (_leaves(201), {})),
+    (lambda: ({"kind": "dict", "items": {"k" * 300: {"kind": "none", "type": "n"}}}, {}),
+     lambda: ({"kind": "dict", "items": {"k" * 301: {"kind": "none", "type": "n"}}}, {})),
+    (lambda: ({"kind": "array", "key": "p", "type": "t" * 300}, {"p": np.zeros(4 * 1024 ** 2 // 8)}),
+     lambda: ({"kind": "array", "key": "p", "type": "t" * 301}, {"p": np.zeros(1)})),
+    (lambda: ({"kind": "array", "key": "p", "type": "t"}, {"p": np.zeros(4 * 1024 ** 2 // 8)}),
+     lambda: ({"kind": "array", "key": "p", "type": "t"}, {"p": np.zeros(4 * 1024 ** 2 + 1, dtype=np.uint8)})),
+], ids=["16 levels", "200 values", "names of 300 characters", "type names of 300 characters", "4 MiB of arrays"])
+def test_an_output_at_a_limit_of_the_protocol_is_accepted_and_one_beyond_refused(accepted, refused):
+    plain.check_spec(*accepted(), "p")
+    with pytest.raises(MalformedOutput):
+        plain.check_spec(*refused(), "p")
+
+
+@pytest.mark.parametrize("dimensions, accepted", [(32, True), (33, False)])
+def test_an_array_has_at_most_32_dimensions(dimensions, accepted):
+    payload = header([{"key": "a", "dtype": "<f8", "shape": [1] * dimensions}]) + b"\0" * 8
+    if accepted:
+        assert decode(payload)[1]["a"].ndim == dimensions
+    else:
+        with pytest.raises(MalformedOutput, match="^array 'a' has an invalid shape$"):
+            decode(payload)
+
+
+@pytest.mark.parametrize("name, limit", [("MAX_TEXT_CHARS", 1000), ("MAX_NAME_CHARS", 300)])
+def test_texts_and_names_the_grader_accepts_end_at_their_limit(name, limit):
+    assert plain.is_text("x" * limit, getattr(plain, name))
+    assert not plain.is_text("x" * (limit + 1), getattr(plain, name))
