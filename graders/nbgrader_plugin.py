@@ -166,18 +166,17 @@ class ReleasedCells:
         self._graded = {cell.name: cell for cell in (*released.task_cells, *released.grade_cells)}
 
     def find_source_cell(self, name, notebook, assignment):
-        if (notebook, assignment) != self._notebook:
-            return self._gradebook.find_source_cell(name, notebook, assignment)
-        if name not in self._source:
-            raise MissingEntry(f"No such source cell: {assignment}/{notebook}/{name}")
-        return self._source[name]
+        return self._find(self._source, "find_source_cell", name, notebook, assignment)
 
     def find_graded_cell(self, name, notebook, assignment):
+        return self._find(self._graded, "find_graded_cell", name, notebook, assignment)
+
+    def _find(self, cells, lookup, name, notebook, assignment):
         if (notebook, assignment) != self._notebook:
-            return self._gradebook.find_graded_cell(name, notebook, assignment)
-        if name not in self._graded:
-            raise MissingEntry(f"No such graded cell: {assignment}/{notebook}/{name}")
-        return self._graded[name]
+            return getattr(self._gradebook, lookup)(name, notebook, assignment)
+        if name not in cells:
+            raise MissingEntry(f"No such cell: {assignment}/{notebook}/{name}")
+        return cells[name]
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
