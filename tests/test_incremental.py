@@ -136,7 +136,7 @@ def test_recording_starts_before_the_intake_has_ended(course):
     for index in range(3):
         write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
     output = make(course, "autograde").stdout
-    # nbgrader's process starts with the first student queued, before the intake ends
+    # nbgrader records from the first student queued, before the intake ends
     assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
     assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
 
@@ -144,9 +144,85 @@ def test_recording_starts_before_the_intake_has_ended(course):
 def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
     from graders.autograde import Recorder
 
-    with Recorder(course, os.path.join(course, "reports", "unused.log")) as recorder:
+    reports = os.path.join(course, "reports")
+    before = sorted(os.listdir(reports))
+    with Recorder(course, os.path.join(reports, "nothing-recorded.log")) as recorder:
         recorder.start()
     assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
+    assert sorted(os.listdir(reports)) == before  # no log, nor its output kept anywhere
+
+
+# A run of the course's ``graders.autograde`` that says, when its intake begins, whether nbgrader's process is
+# running already (a child of the run's process).
+RUN_SAYING_WHEN_NBGRADER_STARTED = """
+import os, sys
+import graders.autograde as autograde
+
+def recording_children():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                parent, command = int(stat.read().rsplit(")", 1)[1].split()[1]), cmdline.read()
+        except OSError:
+            continue
+        if parent == os.getpid() and b"--serve-recording" in command:
+            found.append(pid)
+    return found
+
+run_intake = autograde.run_intake
+
+def intake_saying_who_runs(*args, **kwargs):
+    print("nbgrader's process when the intake begins:", "running" if recording_children() else "none", flush=True)
+    return run_intake(*args, **kwargs)
+
+autograde.run_intake = intake_saying_who_runs
+autograde.main([])
+"""
+
+
+def test_nbgrader_s_process_is_started_with_the_run_and_stopped_when_no_one_is_queued(course):
+    import subprocess
+    import sys
+
+    log = os.path.join(course, "reports", "nbgrader-autograde.log")
+    with open(log, encoding="utf-8") as handle:
+        last_log = handle.read()
+    result = subprocess.run([sys.executable, "-c", RUN_SAYING_WHEN_NBGRADER_STARTED], cwd=course, text=True,
+                            capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT,
+                                                      "MPLBACKEND": "Agg"}, check=True)
+    assert "nbgrader's process when the intake begins: running" in result.stdout
+    assert counts(result.stdout) == (0, 0) and "+ nbgrader autograde" not in result.stdout
+    with open(log, encoding="utf-8") as handle:
+        assert handle.read() == last_log  # the last run's log is left alone
+    assert not [name for name in os.listdir(os.path.dirname(log)) if name.endswith(".unused")]
+
+
+def test_the_recording_process_loads_nbgrader_and_the_plugin_before_its_first_part(course):
+    import subprocess
+    import sys
+
+    script = ("import sys; from graders.autograde import recording_application; recording_application(); "
+              "print(all(name in sys.modules for name in ('nbgrader.apps.nbgraderapp', 'graders.nbgrader_plugin')))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=course, text=True, capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
+    assert result.stdout.split() == ["True"]
+
+
+def test_the_run_s_processes_end_without_collecting_garbage():
+    """Their shutdown skips the collections that traverse every object loaded (graders.autograde's __main__)."""
+    import subprocess
+    import sys
+
+    from graders.notebook import ROOT
+
+    script = ("import os\nfrom graders.autograde import collect_nothing_at_exit\n"
+              "class Cycle:\n    def __del__(self):\n        os.write(1, b'collected')\n"
+              "kept = Cycle()\nkept.self = kept\n")
+    collected = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
+    frozen = subprocess.run([sys.executable, "-c", script + "collect_nothing_at_exit()\n"], cwd=ROOT,
+                            capture_output=True, check=True).stdout
+    assert (collected, frozen) == (b"collected", b"")
 
 
 def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
