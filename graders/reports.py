@@ -9,6 +9,8 @@ Writes into ``reports/``:
 - ``function_scores.png``: the distribution of each function's score, one panel per function;
 - ``junit/<student>.xml``: one JUnit test suite per submission, one test case per function.
 
+A plot is drawn again only when what it shows, the grader or matplotlib changed (:func:`write_plots`).
+
 Every report names the functions as the notebook does, in the notebook's order (``GRADED_FUNCTIONS``); a
 catalogued mistake is shown by a label made from its message (:func:`mistake_label`).
 
