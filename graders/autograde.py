@@ -33,6 +33,7 @@ import select
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 from graders.errors import SandboxUnavailable
@@ -396,6 +397,10 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
             shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
         attention.update(failed)
         clock.end("sandbox")
+        if graded:  # new verdicts: the plots are likely to be drawn again; matplotlib loads while nbgrader records
+            from graders.reports import load_plotting
+
+            load_in_background(load_plotting)
         recorded_now = bool(recorder.digests)
         if recorded_now:
             attention.update(recorder.finish())
@@ -408,6 +413,21 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     clock.end("reports")
     print(clock.summary())
     return attention
+
+
+def load_in_background(load):
+    """Call ``load`` (imports) in a thread of its own, while this one waits on other processes; return the thread.
+
+    An error is left to whoever needs what ``load`` imports (their own import raises it). The thread is not a
+    daemon: the interpreter never ends in the middle of an import.
+    """
+    def quietly():
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=quietly, name=f"load {load.__name__}")
+    thread.start()
+    return thread
 
 
 class PhaseClock:

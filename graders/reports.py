@@ -183,6 +183,17 @@ def mistake_label(mistake_id, width=LABEL_WIDTH):
     return textwrap.fill(clause, width) + f"\n({mistake.function})"
 
 
+def load_plotting():
+    """Import the parts of matplotlib that drawing the plots uses (about a third of a second).
+
+    A run calls it in the background while it waits for nbgrader, when a plot is likely to be drawn again
+    (:func:`graders.autograde.load_in_background`); :func:`write_plots` imports them anyway.
+    """
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
+
 def _figure(**options):
     """A matplotlib figure drawn by the Agg backend, made without pyplot (whose import costs half a second)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

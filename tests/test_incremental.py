@@ -258,3 +258,38 @@ def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests
     digest = written.metadata[intake.INTAKE_KEY].pop("digest")
     written.metadata[intake.INTAKE_KEY].pop("source")
     assert intake.intake_digest(written, None, intake.course_digest(grader_version())) == digest
+
+
+# A run of the course's ``graders.autograde`` that says whether it loaded the plotting library in the background.
+RUN_SAYING_WHETHER_PLOTTING_LOADED = """
+import graders.autograde as autograde
+import graders.reports
+
+loaded = []
+graders.reports.load_plotting = lambda: loaded.append(True)
+try:
+    autograde.main([])
+finally:
+    print("plotting loaded in the background:", "yes" if loaded else "no")
+"""
+
+
+def test_the_plotting_library_loads_while_nbgrader_records_only_when_new_verdicts_were_graded(course):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    def run():
+        result = subprocess.run([sys.executable, "-c", RUN_SAYING_WHETHER_PLOTTING_LOADED], cwd=course, text=True,
+                                capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT,
+                                                          "MPLBACKEND": "Agg"}, check=True)
+        return counts(result.stdout), result.stdout.split("plotting loaded in the background: ")[1].split()[0]
+
+    path = write_submission(make_submission(reference_solutions(), extra_cells=[(2, "y = 'new code'")]), course,
+                            "plots-anew")
+    assert run() == ((1, 1), "yes")  # graded in the sandbox: its scores may change what the plots show
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("a new note, the same code"))
+    nbformat.write(notebook, path)
+    assert run() == ((1, 0), "no")  # verdicts from the cache: nothing is loaded the plots may well not need
