@@ -20,6 +20,7 @@ import argparse
 import collections
 import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -128,12 +129,30 @@ def grade_row(record):
 def write_csv(records, path):
     """One row per student, :func:`grade_columns`: the id as text (see :func:`spreadsheet_text`), total (after the
     late penalty), max, each function's score, and the late penalty."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(grade_columns())
-        for record in records:
-            student, *numbers = grade_row(record)
-            writer.writerow([spreadsheet_text(student), *numbers])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(grade_columns())
+    for record in records:
+        student, *numbers = grade_row(record)
+        writer.writerow([spreadsheet_text(student), *numbers])
+    write_if_changed(path, text.getvalue().encode("utf-8"))
+
+
+def write_if_changed(path, content):
+    """Write ``content`` (bytes) into the file ``path`` unless it holds exactly that already; whether it wrote.
+
+    Writing a report again as it is changes nothing but its time, and costs: truncating a file makes the file
+    system write it back to disk at once (ext4), a millisecond or more for each of a class's JUnit files.
+    """
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(content) + 1) == content:
+                return False
+    except OSError:
+        pass
+    with open(path, "wb") as handle:
+        handle.write(content)
+    return True
 
 
 #: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
@@ -163,7 +182,7 @@ def write_junit(record, path):
             failure = ElementTree.SubElement(case, "failure", type=xml_text(verdict.get("check") or "missing"),
                                              message=message)
             failure.text = message
-    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    write_if_changed(path, ElementTree.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
 MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in graders_module(ASSIGNMENT).MISTAKES}
@@ -354,14 +373,15 @@ def _read_json(path):
 
 
 def write_reports(out_dir, root=ROOT):
-    """Write every report into ``out_dir``; return the records."""
+    """Write every report into ``out_dir`` (a file that would be written as it is is left alone); return the
+    records."""
     records = collect(root)
     stats = summary(records)
     os.makedirs(os.path.join(out_dir, "junit"), exist_ok=True)
     write_csv(records, os.path.join(out_dir, "grades.csv"))
     fault_point("reports")
-    with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
-        json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
+    write_if_changed(os.path.join(out_dir, "report.json"),
+                     json.dumps({"summary": stats, "students": records}, indent=1, sort_keys=True).encode("utf-8"))
     write_plots(records, stats, out_dir, FUNCTION_POINTS)
     for record in records:
         write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))

@@ -226,3 +226,24 @@ def test_a_plot_is_drawn_from_the_data_its_key_is_made_of():
         label for label, _ in data["mistakes"]]
     assert reports.plot_key("a.png", data) == reports.plot_key("a.png", reports.distribution_data(records, stats))
     assert reports.plot_key("a.png", data) != reports.plot_key("a.png", {**data, "max": data["max"] + 1})
+
+
+def test_a_report_file_is_written_again_only_when_its_content_changed(tmp_path):
+    records = _class()
+    paths = {"csv": tmp_path / "grades.csv", "junit": tmp_path / "ada.xml"}
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    written = {name: path.read_bytes() for name, path in paths.items()}
+    for path in paths.values():
+        os.utime(path, ns=(0, 0))
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    assert all(path.stat().st_mtime_ns == 0 for path in paths.values())  # left alone
+
+    records[0]["functions"]["compute_cost_with_regularization"].update(score=1.0, passed=False, message="new")
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    assert all(path.stat().st_mtime_ns > 0 and path.read_bytes() != written[name] for name, path in paths.items())
+    assert reports.write_if_changed(tmp_path / "new.txt", b"x") and not reports.write_if_changed(tmp_path / "new.txt",
+                                                                                                  b"x")
+    assert reports.write_if_changed(tmp_path / "new.txt", b"") and (tmp_path / "new.txt").read_bytes() == b""
