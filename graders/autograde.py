@@ -33,6 +33,7 @@ import select
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 from graders.errors import SandboxUnavailable
@@ -96,7 +97,7 @@ class Recorder:
         self.root, self.log_path, self.part_size = root, log_path, part_size
         self.process = self.log = None
         self.ready, self.digests, self.parts = {}, {}, 0
-        self.busy = False
+        self.busy = self.log_opened = False
 
     def __enter__(self):
         return self
@@ -106,15 +107,34 @@ class Recorder:
         return False
 
     def start(self):
-        """Start nbgrader's process (its imports overlap the work before the first part); no-op once started."""
+        """Start nbgrader's process, whose imports (most of a second) then overlap the intake and the grading;
+        no-op once started.
+
+        Its output goes to a file beside the log until a student is queued (:meth:`open_log`): a process started
+        for nothing is killed (:meth:`close`) and leaves the last run's log alone.
+        """
         if self.process is not None:
             return
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
-        self.log = open(self.log_path, "w+", encoding="utf-8")
-        print("+ nbgrader autograde", ASSIGNMENT, flush=True)
+        self.log = open(self._unused_log_path, "w+", encoding="utf-8")
         self.process = subprocess.Popen([sys.executable, "-m", "graders.autograde", "--serve-recording"],
                                         cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self.log, text=True, bufsize=1)
+
+    @property
+    def _unused_log_path(self):
+        folder, name = os.path.split(self.log_path)
+        return os.path.join(folder, f".{name}.unused")
+
+    def open_log(self):
+        """A student is queued: nbgrader's output goes to the log from now on (it replaces the last run's), and
+        the run says that nbgrader records it. Starts nbgrader's process if need be; no-op once done."""
+        self.start()
+        if self.log_opened:
+            return
+        os.replace(self._unused_log_path, self.log_path)
+        self.log_opened = True
+        print("+ nbgrader autograde", ASSIGNMENT, flush=True)
 
     def add(self, folders, digests):
         """Students whose verdicts are cached: ``{student: intake folder}`` and ``{student: intake digest}``.
@@ -134,7 +154,7 @@ class Recorder:
             self.busy = False
         if self.busy or not self.ready or (not final and len(self.ready) < self.part_size):
             return
-        self.start()
+        self.open_log()
         self.parts += 1
         part = os.path.join(os.path.dirname(next(iter(self.ready.values()))), PARTS_FOLDER, f"part-{self.parts}")
         os.makedirs(part)
@@ -186,6 +206,9 @@ class Recorder:
                 self.process.stdin.close()
             self.process.wait()
             self.process.stdout.close()
+            if not self.log_opened:
+                self.log.close()
+                os.remove(self._unused_log_path)
         return self.process.returncode
 
     @property
@@ -203,16 +226,13 @@ def serve_recording():
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     from jupyter_core.application import NoStart
-    from nbgrader.apps.autogradeapp import AutogradeApp
-    from nbgrader.apps.nbgraderapp import NbGraderApp
 
+    nbgrader_app = recording_application()
     status = 0
     for line in sys.stdin:
         part = line.rstrip("\n")
-        for application in (NbGraderApp, AutogradeApp):
-            application.clear_instance()
         try:
-            application = NbGraderApp.instance()
+            application = nbgrader_app()
             application.initialize(["autograde", ASSIGNMENT, "--force", "--log-level=WARN",
                                     f"--CourseDirectory.submitted_directory={part}"])
             application.start()
@@ -228,6 +248,36 @@ def serve_recording():
         sys.stderr.flush()
         protocol.write(f"recorded {part}\n")
     sys.exit(status)
+
+
+def recording_application():
+    """Import what recording needs before the first part comes: nbgrader's application and the preprocessors and
+    hook that ``nbgrader_config.py`` names (:mod:`graders.nbgrader_plugin`); return a function that gives a new
+    ``nbgrader`` application for each part."""
+    from nbgrader.apps.autogradeapp import AutogradeApp
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+
+    import graders.nbgrader_plugin  # noqa: F401 (loaded by nbgrader at its first part otherwise)
+
+    def new_application():
+        for application in (NbGraderApp, AutogradeApp):
+            application.clear_instance()
+        return NbGraderApp.instance()
+
+    return new_application
+
+
+def collect_nothing_at_exit():
+    """Let the interpreter's shutdown skip its garbage collections (the process is about to end).
+
+    They traverse every object of every module loaded: a quarter of a second once nbgrader is, and a tenth in
+    the run's own process, between its last line and its exit. :func:`gc.freeze`, run after every other
+    ``atexit`` function, leaves them out; the rest of the shutdown is as usual (streams flushed, files closed).
+    """
+    import atexit
+    import gc
+
+    atexit.register(gc.freeze)
 
 
 REPORTS_STAMP = ".complete"
@@ -328,9 +378,13 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     reports_dir = reports_dir or paths(root).resolve("reports", root)
     clock = PhaseClock()
     with Recorder(root, os.path.join(reports_dir, _log_name(intake_dir))) as recorder:
-        # nbgrader's process starts with the first student queued: its imports overlap the rest of the run
+        # nbgrader's process starts with the run: its imports overlap the intake and the grading on another core;
+        # when no one is queued, it is killed before it has done anything
+        recorder.start()
         summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part,
-                             on_queued=recorder.start)
+                             on_queued=recorder.open_log)
+        if not summary.queued:
+            recorder.close()
         if only is not None and not summary.queued and only not in summary.attention and not force:
             print(f"{only}: up to date (FORCE=1 grades and records it again)")
         print_summary(summary, submitted)
@@ -343,6 +397,10 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
             shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
         attention.update(failed)
         clock.end("sandbox")
+        if graded:  # new verdicts: the plots are likely to be drawn again; matplotlib loads while nbgrader records
+            from graders.reports import load_plotting
+
+            load_in_background(load_plotting)
         recorded_now = bool(recorder.digests)
         if recorded_now:
             attention.update(recorder.finish())
@@ -355,6 +413,21 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     clock.end("reports")
     print(clock.summary())
     return attention
+
+
+def load_in_background(load):
+    """Call ``load`` (imports) in a thread of its own, while this one waits on other processes; return the thread.
+
+    An error is left to whoever needs what ``load`` imports (their own import raises it). The thread is not a
+    daemon: the interpreter never ends in the middle of an import.
+    """
+    def quietly():
+        with contextlib.suppress(Exception):
+            load()
+
+    thread = threading.Thread(target=quietly, name=f"load {load.__name__}")
+    thread.start()
+    return thread
 
 
 class PhaseClock:
@@ -382,7 +455,6 @@ def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests):
     """
     if not queued:
         return 0, {}
-    recorder.start()
     from graders.batch import prefetch  # numpy and the grader: loaded only when there is something to grade
     from graders.sandbox import self_test
 
@@ -436,4 +508,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    collect_nothing_at_exit()
     main()

@@ -9,6 +9,8 @@ Writes into ``reports/``:
 - ``function_scores.png``: the distribution of each function's score, one panel per function;
 - ``junit/<student>.xml``: one JUnit test suite per submission, one test case per function.
 
+A plot is drawn again only when what it shows, the grader or matplotlib changed (:func:`write_plots`).
+
 Every report names the functions as the notebook does, in the notebook's order (``GRADED_FUNCTIONS``); a
 catalogued mistake is shown by a label made from its message (:func:`mistake_label`).
 
@@ -17,6 +19,8 @@ Usage: ``python -m graders.reports [--out DIR]``
 import argparse
 import collections
 import csv
+import hashlib
+import io
 import json
 import os
 import re
@@ -125,12 +129,30 @@ def grade_row(record):
 def write_csv(records, path):
     """One row per student, :func:`grade_columns`: the id as text (see :func:`spreadsheet_text`), total (after the
     late penalty), max, each function's score, and the late penalty."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(grade_columns())
-        for record in records:
-            student, *numbers = grade_row(record)
-            writer.writerow([spreadsheet_text(student), *numbers])
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow(grade_columns())
+    for record in records:
+        student, *numbers = grade_row(record)
+        writer.writerow([spreadsheet_text(student), *numbers])
+    write_if_changed(path, text.getvalue().encode("utf-8"))
+
+
+def write_if_changed(path, content):
+    """Write ``content`` (bytes) into the file ``path`` unless it holds exactly that already; whether it wrote.
+
+    Writing a report again as it is changes nothing but its time, and costs: truncating a file makes the file
+    system write it back to disk at once (ext4), a millisecond or more for each of a class's JUnit files.
+    """
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(content) + 1) == content:
+                return False
+    except OSError:
+        pass
+    with open(path, "wb") as handle:
+        handle.write(content)
+    return True
 
 
 #: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
@@ -160,7 +182,7 @@ def write_junit(record, path):
             failure = ElementTree.SubElement(case, "failure", type=xml_text(verdict.get("check") or "missing"),
                                              message=message)
             failure.text = message
-    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    write_if_changed(path, ElementTree.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
 MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in graders_module(ASSIGNMENT).MISTAKES}
@@ -178,6 +200,17 @@ def mistake_label(mistake_id, width=LABEL_WIDTH):
         return mistake_id
     clause = re.split(r"[;:] ", mistake.message, maxsplit=1)[0]
     return textwrap.fill(clause, width) + f"\n({mistake.function})"
+
+
+def load_plotting():
+    """Import the parts of matplotlib that drawing the plots uses (about a third of a second).
+
+    A run calls it in the background while it waits for nbgrader, when a plot is likely to be drawn again
+    (:func:`graders.autograde.load_in_background`); :func:`write_plots` imports them anyway.
+    """
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
 
 
 def _figure(**options):
@@ -206,23 +239,36 @@ def _score_histogram(axes, scores, maximum, color):
     _count_axis(axes.yaxis)
 
 
+def distribution_data(records, stats):
+    """What :func:`distribution_figure` draws, as JSON-able values: the totals and their maximum, the pass rate
+    per function and the most frequent mistakes (label and count)."""
+    return {"students": stats["students"], "totals": stats["totals"],
+            "max": max((r["max"] for r in records), default=0),
+            "pass_rate": [[name, stats["pass_rate"][name]] for name in GRADED_FUNCTIONS],
+            "mistakes": [[mistake_label(mistake_id), count] for mistake_id, count in stats["most_frequent_diagnoses"]]}
+
+
 def distribution_figure(records, stats):
     """The class at a glance: totals, pass rate per function, most frequent mistakes (:func:`mistake_label`)."""
-    frequent = stats["most_frequent_diagnoses"]
+    return draw_distribution(distribution_data(records, stats))
+
+
+def draw_distribution(data):
+    """The figure of :func:`distribution_figure`, drawn from its :func:`distribution_data` only."""
+    frequent = data["mistakes"]
     mistakes_height = 1.2 + 0.75 * max(len(frequent), 1)
     figure = _figure(figsize=(15, 4.5 + mistakes_height), layout="constrained")
     top, bottom = figure.subfigures(2, 1, height_ratios=(4.5, mistakes_height))
     totals, rates = top.subplots(1, 2)
     mistakes = bottom.subplots()
-    _score_histogram(totals, stats["totals"], max((r["max"] for r in records), default=0), "#4c72b0")
-    totals.set(title=f"Total score ({stats['students']} students)", xlabel="points", ylabel="students")
-    rates.barh(list(GRADED_FUNCTIONS), [100 * stats["pass_rate"][name] for name in GRADED_FUNCTIONS],
+    _score_histogram(totals, data["totals"], data["max"], "#4c72b0")
+    totals.set(title=f"Total score ({data['students']} students)", xlabel="points", ylabel="students")
+    rates.barh([name for name, _ in data["pass_rate"]], [100 * rate for _, rate in data["pass_rate"]],
                color="#55a868")
     rates.set(title="Pass rate per function", xlabel="% of students", xlim=(0, 100))
     rates.invert_yaxis()
     if frequent:
-        mistakes.barh([mistake_label(mistake_id) for mistake_id, _ in frequent], [n for _, n in frequent],
-                      color="#c44e52")
+        mistakes.barh([label for label, _ in frequent], [count for _, count in frequent], color="#c44e52")
         mistakes.invert_yaxis()
     else:
         mistakes.text(0.5, 0.5, "no catalogued mistake was recognised", ha="center", va="center",
@@ -233,37 +279,109 @@ def distribution_figure(records, stats):
     return figure
 
 
+def function_scores_data(records, points):
+    """What :func:`function_scores_figure` draws, as JSON-able values: each function (notebook order) with its
+    points and every student's score."""
+    return [[name, points[name], [r["functions"][name]["score"] for r in records if name in r["functions"]]]
+            for name in GRADED_FUNCTIONS]
+
+
 def function_scores_figure(records, points):
     """One panel per function (notebook order): how many students got each score, from 0 to its points."""
+    return draw_function_scores(function_scores_data(records, points))
+
+
+def draw_function_scores(data):
+    """The figure of :func:`function_scores_figure`, drawn from its :func:`function_scores_data` only."""
     columns = 2
-    rows = -(-len(GRADED_FUNCTIONS) // columns)
+    rows = -(-len(data) // columns)
     figure = _figure(figsize=(12, 3.6 * rows), layout="constrained")
     panels = figure.subplots(rows, columns, squeeze=False)
-    for panel, name in zip(panels.flat, GRADED_FUNCTIONS):
-        scores = [r["functions"][name]["score"] for r in records if name in r["functions"]]
-        _score_histogram(panel, scores, points[name], "#8172b2")
-        panel.set(title=f"{name} ({points[name]:g} points)", xlabel="points", ylabel="students")
-    for panel in list(panels.flat)[len(GRADED_FUNCTIONS):]:
+    for panel, (name, points, scores) in zip(panels.flat, data):
+        _score_histogram(panel, scores, points, "#8172b2")
+        panel.set(title=f"{name} ({points:g} points)", xlabel="points", ylabel="students")
+    for panel in list(panels.flat)[len(data):]:
         panel.remove()
     return figure
 
 
+#: Which data each plot of the folder was drawn from, and the digest of the file drawn (see :func:`write_plots`).
+PLOTS_DRAWN = ".plots.json"
+
+
 def write_plots(records, stats, out_dir, points):
-    """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``."""
-    for name, figure in (("grade_distribution.png", distribution_figure(records, stats)),
-                         ("function_scores.png", function_scores_figure(records, points))):
-        figure.savefig(os.path.join(out_dir, name), dpi=100)
+    """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``, each unless it is there
+    already, drawn from the same data.
+
+    A plot is drawn again unless the folder's :data:`PLOTS_DRAWN` says it was drawn from the same data (its
+    :func:`plot_key`: the values plotted, as read from the gradebook now, the grader version and matplotlib's)
+    and the file still has the digest it had when drawn. Drawing takes most of a second; a run that recorded
+    submissions without changing a value the plots show draws neither.
+
+    Returns
+    -------
+    list of str
+        The plots drawn.
+    """
+    drawn_path = os.path.join(out_dir, PLOTS_DRAWN)
+    drawn = _read_json(drawn_path)
+    redrawn = []
+    for name, data, draw in (("grade_distribution.png", distribution_data(records, stats), draw_distribution),
+                             ("function_scores.png", function_scores_data(records, points), draw_function_scores)):
+        path = os.path.join(out_dir, name)
+        key = plot_key(name, data)
+        if drawn.get(name) == {"data": key, "file": _file_digest(path)}:
+            continue
+        drawn.pop(name, None)
+        draw(data).savefig(path, dpi=100)
+        drawn[name] = {"data": key, "file": _file_digest(path)}
+        redrawn.append(name)
+    if redrawn:
+        temporary = f"{drawn_path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(drawn, handle, sort_keys=True)
+        os.replace(temporary, drawn_path)
+    return redrawn
+
+
+def plot_key(name, data):
+    """Digest of what a plot shows: its file name, the data it is drawn from, the grader version (the code that
+    draws it, :mod:`graders.fingerprint`) and matplotlib's version."""
+    from importlib.metadata import version
+
+    from graders.fingerprint import grader_version
+
+    text = json.dumps([name, data, grader_version(), version("matplotlib")], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _file_digest(path):
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def write_reports(out_dir, root=ROOT):
-    """Write every report into ``out_dir``; return the records."""
+    """Write every report into ``out_dir`` (a file that would be written as it is is left alone); return the
+    records."""
     records = collect(root)
     stats = summary(records)
     os.makedirs(os.path.join(out_dir, "junit"), exist_ok=True)
     write_csv(records, os.path.join(out_dir, "grades.csv"))
     fault_point("reports")
-    with open(os.path.join(out_dir, "report.json"), "w", encoding="utf-8") as handle:
-        json.dump({"summary": stats, "students": records}, handle, indent=1, sort_keys=True)
+    write_if_changed(os.path.join(out_dir, "report.json"),
+                     json.dumps({"summary": stats, "students": records}, indent=1, sort_keys=True).encode("utf-8"))
     write_plots(records, stats, out_dir, FUNCTION_POINTS)
     for record in records:
         write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))

@@ -27,8 +27,8 @@ import bleach
 from bleach import html5lib_shim
 from bleach.css_sanitizer import CSSSanitizer
 from nbconvert.exporters import HTMLExporter
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import List, Unicode
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, List, Unicode
 
 #: Tags kept in student HTML: formatting, lists, tables, code, links and images. Everything else is escaped.
 INERT_TAGS = frozenset((
@@ -153,10 +153,23 @@ def _markdown_exporter(preprocessor):
     return preprocessor.parent if isinstance(preprocessor.parent, HTMLExporter) else HTMLExporter()
 
 
-class InertPreprocessor(NbGraderPreprocessor):
-    """Base of the preprocessors below: takes the exporter's ``display_data_priority`` setting without a warning."""
+#: ``display_data_priority`` of nbgrader's preprocessors (``nbgrader.preprocessors.NbGraderPreprocessor``).
+NBGRADER_DISPLAY_PRIORITY = ("text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png", "image/jpeg",
+                             "text/plain")
 
-    display_data_priority = List(NbGraderPreprocessor.display_data_priority.default_value).tag(config=True)
+
+class InertPreprocessor(Preprocessor):
+    """Base of the preprocessors below: an nbconvert preprocessor with the traits nbgrader's preprocessors add.
+
+    nbgrader's ``NbGraderPreprocessor`` is not its base: importing anything of nbgrader loads its package, which
+    loads the Jupyter server extensions (most of a second), and the intake, which makes each submission inert
+    (:func:`inert_notebook`), needs none of it. The traits are those of ``NbGraderPreprocessor``, except that
+    ``display_data_priority`` is configurable, so that the exporter's setting is taken without a warning.
+    """
+
+    default_language = Unicode("ipython")
+    display_data_priority = List(list(NBGRADER_DISPLAY_PRIORITY)).tag(config=True)
+    enabled = Bool(True, help="Whether to use this preprocessor when running nbgrader").tag(config=True)
 
 
 def _display_outputs(cell):

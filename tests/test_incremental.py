@@ -24,8 +24,16 @@ def autograded_times(course):
 
 
 def total(course, student_id):
-    with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
-        return gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student_id).score
+    """A student's total in the gradebook, read with a connection of its own.
+
+    Not through ``nbgrader.api``: once this process has loaded ``nbgrader_config.py`` (any test importing
+    ``graders.intake`` does), :mod:`graders.nbgrader_speedups` keeps one engine per URL with its connection
+    open, and a test that deletes ``gradebook.db`` for ``make`` to create anew would read the deleted file.
+    """
+    from graders.gradebook import submission_scores
+
+    cells = submission_scores(f"sqlite:///{course}/gradebook.db", ASSIGNMENT, "Regularization")[student_id]["cells"]
+    return sum(score for score, _ in cells.values())
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +144,7 @@ def test_recording_starts_before_the_intake_has_ended(course):
     for index in range(3):
         write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
     output = make(course, "autograde").stdout
-    # nbgrader's process starts with the first student queued, before the intake ends
+    # nbgrader records from the first student queued, before the intake ends
     assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
     assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
 
@@ -144,9 +152,85 @@ def test_recording_starts_before_the_intake_has_ended(course):
 def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
     from graders.autograde import Recorder
 
-    with Recorder(course, os.path.join(course, "reports", "unused.log")) as recorder:
+    reports = os.path.join(course, "reports")
+    before = sorted(os.listdir(reports))
+    with Recorder(course, os.path.join(reports, "nothing-recorded.log")) as recorder:
         recorder.start()
     assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
+    assert sorted(os.listdir(reports)) == before  # no log, nor its output kept anywhere
+
+
+# A run of the course's ``graders.autograde`` that says, when its intake begins, whether nbgrader's process is
+# running already (a child of the run's process).
+RUN_SAYING_WHEN_NBGRADER_STARTED = """
+import os, sys
+import graders.autograde as autograde
+
+def recording_children():
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                parent, command = int(stat.read().rsplit(")", 1)[1].split()[1]), cmdline.read()
+        except OSError:
+            continue
+        if parent == os.getpid() and b"--serve-recording" in command:
+            found.append(pid)
+    return found
+
+run_intake = autograde.run_intake
+
+def intake_saying_who_runs(*args, **kwargs):
+    print("nbgrader's process when the intake begins:", "running" if recording_children() else "none", flush=True)
+    return run_intake(*args, **kwargs)
+
+autograde.run_intake = intake_saying_who_runs
+autograde.main([])
+"""
+
+
+def test_nbgrader_s_process_is_started_with_the_run_and_stopped_when_no_one_is_queued(course):
+    import subprocess
+    import sys
+
+    log = os.path.join(course, "reports", "nbgrader-autograde.log")
+    with open(log, encoding="utf-8") as handle:
+        last_log = handle.read()
+    result = subprocess.run([sys.executable, "-c", RUN_SAYING_WHEN_NBGRADER_STARTED], cwd=course, text=True,
+                            capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT,
+                                                      "MPLBACKEND": "Agg"}, check=True)
+    assert "nbgrader's process when the intake begins: running" in result.stdout
+    assert counts(result.stdout) == (0, 0) and "+ nbgrader autograde" not in result.stdout
+    with open(log, encoding="utf-8") as handle:
+        assert handle.read() == last_log  # the last run's log is left alone
+    assert not [name for name in os.listdir(os.path.dirname(log)) if name.endswith(".unused")]
+
+
+def test_the_recording_process_loads_nbgrader_and_the_plugin_before_its_first_part(course):
+    import subprocess
+    import sys
+
+    script = ("import sys; from graders.autograde import recording_application; recording_application(); "
+              "print(all(name in sys.modules for name in ('nbgrader.apps.nbgraderapp', 'graders.nbgrader_plugin')))")
+    result = subprocess.run([sys.executable, "-c", script], cwd=course, text=True, capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
+    assert result.stdout.split() == ["True"]
+
+
+def test_the_run_s_processes_end_without_collecting_garbage():
+    """Their shutdown skips the collections that traverse every object loaded (graders.autograde's __main__)."""
+    import subprocess
+    import sys
+
+    from graders.notebook import ROOT
+
+    script = ("import os\nfrom graders.autograde import collect_nothing_at_exit\n"
+              "class Cycle:\n    def __del__(self):\n        os.write(1, b'collected')\n"
+              "kept = Cycle()\nkept.self = kept\n")
+    collected = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
+    frozen = subprocess.run([sys.executable, "-c", script + "collect_nothing_at_exit()\n"], cwd=ROOT,
+                            capture_output=True, check=True).stdout
+    assert (collected, frozen) == (b"collected", b"")
 
 
 def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
@@ -174,3 +258,38 @@ def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests
     digest = written.metadata[intake.INTAKE_KEY].pop("digest")
     written.metadata[intake.INTAKE_KEY].pop("source")
     assert intake.intake_digest(written, None, intake.course_digest(grader_version())) == digest
+
+
+# A run of the course's ``graders.autograde`` that says whether it loaded the plotting library in the background.
+RUN_SAYING_WHETHER_PLOTTING_LOADED = """
+import graders.autograde as autograde
+import graders.reports
+
+loaded = []
+graders.reports.load_plotting = lambda: loaded.append(True)
+try:
+    autograde.main([])
+finally:
+    print("plotting loaded in the background:", "yes" if loaded else "no")
+"""
+
+
+def test_the_plotting_library_loads_while_nbgrader_records_only_when_new_verdicts_were_graded(course):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    def run():
+        result = subprocess.run([sys.executable, "-c", RUN_SAYING_WHETHER_PLOTTING_LOADED], cwd=course, text=True,
+                                capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT,
+                                                          "MPLBACKEND": "Agg"}, check=True)
+        return counts(result.stdout), result.stdout.split("plotting loaded in the background: ")[1].split()[0]
+
+    path = write_submission(make_submission(reference_solutions(), extra_cells=[(2, "y = 'new code'")]), course,
+                            "plots-anew")
+    assert run() == ((1, 1), "yes")  # graded in the sandbox: its scores may change what the plots show
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_markdown_cell("a new note, the same code"))
+    nbformat.write(notebook, path)
+    assert run() == ((1, 0), "no")  # verdicts from the cache: nothing is loaded the plots may well not need

@@ -193,3 +193,57 @@ def test_write_plots_writes_both_figures(tmp_path):
     reports.write_plots(records, reports.summary(records), tmp_path, POINTS)
     for name in ("grade_distribution.png", "function_scores.png"):
         assert matplotlib.image.imread(tmp_path / name).shape[0] > 100
+
+
+def test_write_plots_draws_a_plot_again_only_when_what_it_shows_or_its_file_changed(tmp_path, monkeypatch):
+    records = _class()
+    assert reports.write_plots(records, reports.summary(records), tmp_path, POINTS) == [
+        "grade_distribution.png", "function_scores.png"]
+    drawn = (tmp_path / "function_scores.png").read_bytes()
+    assert reports.write_plots(_class(), reports.summary(_class()), tmp_path, POINTS) == []
+
+    records[0]["functions"]["compute_cost_with_regularization"]["score"] = 1.0  # the total is not plotted anew
+    assert reports.write_plots(records, reports.summary(records), tmp_path, POINTS) == ["function_scores.png"]
+    assert (tmp_path / "function_scores.png").read_bytes() != drawn
+
+    (tmp_path / "grade_distribution.png").write_bytes(b"not the plot drawn")
+    assert reports.write_plots(records, reports.summary(records), tmp_path, POINTS) == ["grade_distribution.png"]
+    assert matplotlib.image.imread(tmp_path / "grade_distribution.png").shape[0] > 100
+
+    monkeypatch.setattr("graders.fingerprint.grader_version", lambda: "another grader")
+    assert len(reports.write_plots(records, reports.summary(records), tmp_path, POINTS)) == 2
+
+
+def test_a_plot_is_drawn_from_the_data_its_key_is_made_of():
+    """What decides whether a plot is drawn again (plot_key) covers everything its drawing reads."""
+    records = _class()
+    stats = reports.summary(records)
+    data = reports.distribution_data(records, stats)
+    figure = reports.draw_distribution(data)
+    figure.canvas.draw()
+    assert _axes(figure)["Total score (3 students)"] is not None
+    assert [label.get_text() for label in _axes(figure)["Most frequent mistakes"].get_yticklabels()] == [
+        label for label, _ in data["mistakes"]]
+    assert reports.plot_key("a.png", data) == reports.plot_key("a.png", reports.distribution_data(records, stats))
+    assert reports.plot_key("a.png", data) != reports.plot_key("a.png", {**data, "max": data["max"] + 1})
+
+
+def test_a_report_file_is_written_again_only_when_its_content_changed(tmp_path):
+    records = _class()
+    paths = {"csv": tmp_path / "grades.csv", "junit": tmp_path / "ada.xml"}
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    written = {name: path.read_bytes() for name, path in paths.items()}
+    for path in paths.values():
+        os.utime(path, ns=(0, 0))
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    assert all(path.stat().st_mtime_ns == 0 for path in paths.values())  # left alone
+
+    records[0]["functions"]["compute_cost_with_regularization"].update(score=1.0, passed=False, message="new")
+    reports.write_csv(records, paths["csv"])
+    reports.write_junit(records[0], paths["junit"])
+    assert all(path.stat().st_mtime_ns > 0 and path.read_bytes() != written[name] for name, path in paths.items())
+    assert reports.write_if_changed(tmp_path / "new.txt", b"x") and not reports.write_if_changed(tmp_path / "new.txt",
+                                                                                                  b"x")
+    assert reports.write_if_changed(tmp_path / "new.txt", b"") and (tmp_path / "new.txt").read_bytes() == b""

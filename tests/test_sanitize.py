@@ -117,3 +117,43 @@ def test_a_page_with_attributes_on_its_head_gets_the_policy_first():
                     "'none'\"><title>t</title></HEAD>")
     with pytest.raises(ValueError, match="no <head>"):
         sanitize.with_policy("<header>not a head</header>")
+
+
+def test_the_preprocessors_have_the_traits_of_nbgraders():
+    """Their base is nbconvert's, with what ``NbGraderPreprocessor`` adds (nbgrader configures them as its own)."""
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    ours, nbgraders = sanitize.InertPreprocessor(), NbGraderPreprocessor()
+    for trait in ("default_language", "display_data_priority", "enabled"):
+        assert getattr(ours, trait) == getattr(nbgraders, trait), trait
+    assert sanitize.InertPreprocessor.class_traits(config=True).keys() >= {"enabled", "display_data_priority"}
+
+
+TAKE_IN = """
+import json, os, sys
+from graders.intake import read_release, take_in
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+submission = take_in(fd, "alice", read_release())
+assert submission.notebook.cells[-1].source.startswith('<div class="inert-markdown">'), "the markdown was not made inert"
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "nbgrader")))
+"""
+
+
+def test_taking_in_a_submission_loads_no_nbgrader_module(tmp_path):
+    """The intake makes each submission inert without nbgrader, whose package loads the Jupyter server extensions."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, ROOT
+    from tests.notebooks import read_release
+
+    notebook = read_release()
+    notebook.cells.append(new_markdown_cell("<img src=x onerror=alert(1)> [a](javascript:alert(1))"))
+    folder = tmp_path / "alice" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, str(folder / NOTEBOOK_NAME))
+    result = subprocess.run([sys.executable, "-c", TAKE_IN, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": ROOT}, check=True)
+    assert json.loads(result.stdout) == []
