@@ -170,13 +170,40 @@ def _read_timestamp(folder_fd, entries):
         return None, None
     try:
         text = untrusted.read_file("timestamp.txt", folder_fd, MAX_TIMESTAMP_BYTES).decode("ascii").strip()
-        from nbgrader.utils import parse_utc
-
-        return parse_utc(text).isoformat(sep=" "), None
+        return parse_timestamp(text).isoformat(sep=" "), None
     except untrusted.Refused as problem:
         return None, f"{problem}; graded without a submission time"
     except (UnicodeDecodeError, ValueError, OverflowError, TypeError):
         return None, "timestamp.txt does not hold a time; graded without a submission time"
+
+
+def parse_timestamp(text):
+    """The UTC time (naive ``datetime``) ``nbgrader.utils.parse_utc`` reads in ``text``, without loading nbgrader.
+
+    nbgrader's rule, on the same parser (``dateutil``): a text of three space-separated parts is a date, a time
+    and a zone (an offset in seconds when it is a whole number, else a zone name); any other text is given to
+    the parser whole; an aware time is converted to UTC.
+
+    Raises
+    ------
+    ValueError, OverflowError, TypeError
+        When ``text`` holds no time.
+    """
+    import dateutil.parser
+    import dateutil.tz
+
+    parts = text.split(" ")
+    if len(parts) == 3:
+        try:
+            zone = int(parts[2])
+        except ValueError:
+            zone = dateutil.tz.gettz(parts[2])
+        moment = dateutil.parser.parse(" ".join(parts[:2] + ["TZ"]), tzinfos={"TZ": zone})
+    else:
+        moment = dateutil.parser.parse(text)
+    if moment.tzinfo is not None:
+        moment = (moment - moment.utcoffset()).replace(tzinfo=None)
+    return moment
 
 
 def course_digest(version):

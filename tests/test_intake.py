@@ -274,3 +274,22 @@ def test_the_course_digest_follows_the_grader_version():
     assert digest == intake.course_digest("version-1")
     assert digest != intake.course_digest("version-2")
     assert len(digest) == 64
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-20 10:00:00.000000 UTC", "2026-11-20 10:00:00", "2026-11-20T10:00:00+01:00", "2026-11-20 10:00:00 3600",
+    "2026-11-20 10:00:00 -7200", "2026-11-20 10:00:00 Europe/Paris", "2026-11-20 10:00:00 America/New_York",
+    "2026-11-20 10:00:00 PST", "2026-11-20 10:00:00 Nowhere/Else", "20 Nov 2026 10:00", "2026-11-20",
+    "yesterday", "2026-11-20 10:00:00 UTC extra", "", "2026-13-40 10:00:00 UTC", "99999999999999999999",
+])
+def test_timestamps_are_read_as_nbgrader_reads_them(text):
+    from nbgrader.utils import parse_utc
+
+    def read(parse):
+        try:
+            return parse(text)
+        except (ValueError, OverflowError, TypeError) as error:
+            return type(error).__name__
+
+    assert read(intake.parse_timestamp) == read(parse_utc)
+

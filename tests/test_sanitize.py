@@ -135,12 +135,14 @@ from graders.intake import read_release, take_in
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
 submission = take_in(fd, "alice", read_release())
 assert submission.notebook.cells[-1].source.startswith('<div class="inert-markdown">'), "the markdown was not made inert"
+assert submission.timestamp == "2026-11-20 09:00:00", submission.timestamp
 print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] == "nbgrader")))
 """
 
 
 def test_taking_in_a_submission_loads_no_nbgrader_module(tmp_path):
-    """The intake makes each submission inert without nbgrader, whose package loads the Jupyter server extensions."""
+    """The intake makes each submission inert and reads its time without nbgrader, whose package loads the Jupyter
+    server extensions."""
     import json
     import os
     import subprocess
@@ -154,6 +156,7 @@ def test_taking_in_a_submission_loads_no_nbgrader_module(tmp_path):
     folder = tmp_path / "alice" / ASSIGNMENT
     folder.mkdir(parents=True)
     nbformat.write(notebook, str(folder / NOTEBOOK_NAME))
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00 Europe/Paris")
     result = subprocess.run([sys.executable, "-c", TAKE_IN, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": ROOT}, check=True)
     assert json.loads(result.stdout) == []
