@@ -309,6 +309,48 @@ def draw_function_scores(data):
 PLOTS_DRAWN = ".plots.json"
 
 
+def draw_plots(jobs):
+    """Draw and save each plot of ``jobs`` (``[(draw, data, path)]``: ``draw(data)`` is saved to ``path``).
+
+    Drawing is CPU-bound: with two plots or more, all but the last are drawn in processes forked now, each on a
+    core of its own, the last here. Before forking, matplotlib is imported here and every thread that is not a
+    daemon (the imports of :func:`load_plotting` in the background) is waited for, so that no import is half
+    done in a forked process. A plot a forked process did not save is drawn again here, where its error, if any,
+    is raised.
+    """
+    import threading
+
+    forked = []
+    if len(jobs) > 1 and hasattr(os, "fork"):
+        load_plotting()
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
+        for job in jobs[:-1]:
+            forked.append((os.fork(), job))
+            if forked[-1][0] == 0:
+                _draw_and_exit(*job)
+    for job in jobs[len(forked):]:
+        _draw_plot(*job)
+    for pid, job in forked:
+        if os.waitpid(pid, 0)[1] != 0:
+            _draw_plot(*job)
+
+
+def _draw_plot(draw, data, path):
+    draw(data).savefig(path, dpi=100)
+
+
+def _draw_and_exit(draw, data, path):
+    """In a forked process: draw one plot, then end at once with status 0 when it is saved, else 1."""
+    status = 1
+    try:
+        _draw_plot(draw, data, path)
+        status = 0
+    finally:
+        os._exit(status)
+
+
 def write_plots(records, stats, out_dir, points):
     """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``, each unless it is there
     already, drawn from the same data.
@@ -325,15 +367,17 @@ def write_plots(records, stats, out_dir, points):
     """
     drawn_path = os.path.join(out_dir, PLOTS_DRAWN)
     drawn = _read_json(drawn_path)
-    redrawn = []
+    jobs = []
     for name, data, draw in (("grade_distribution.png", distribution_data(records, stats), draw_distribution),
                              ("function_scores.png", function_scores_data(records, points), draw_function_scores)):
         path = os.path.join(out_dir, name)
         key = plot_key(name, data)
-        if drawn.get(name) == {"data": key, "file": _file_digest(path)}:
-            continue
-        drawn.pop(name, None)
-        draw(data).savefig(path, dpi=100)
+        if drawn.get(name) != {"data": key, "file": _file_digest(path)}:
+            drawn.pop(name, None)
+            jobs.append((name, key, draw, data, path))
+    draw_plots([(draw, data, path) for _, _, draw, data, path in jobs])
+    redrawn = []
+    for name, key, _, _, path in jobs:
         drawn[name] = {"data": key, "file": _file_digest(path)}
         redrawn.append(name)
     if redrawn:

@@ -247,3 +247,50 @@ def test_a_report_file_is_written_again_only_when_its_content_changed(tmp_path):
     assert reports.write_if_changed(tmp_path / "new.txt", b"x") and not reports.write_if_changed(tmp_path / "new.txt",
                                                                                                   b"x")
     assert reports.write_if_changed(tmp_path / "new.txt", b"") and (tmp_path / "new.txt").read_bytes() == b""
+
+
+class _SavesItsProcess:
+    """Stands for a figure: saving writes the id of the process that saved it (and fails where told to)."""
+
+    def __init__(self, fail_in=()):
+        self.fail_in = fail_in
+
+    def savefig(self, path, dpi):
+        if "child" in self.fail_in and os.getpid() != PARENT[0] or "parent" in self.fail_in and os.getpid() == PARENT[0]:
+            raise RuntimeError("could not draw")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(str(os.getpid()))
+
+
+PARENT = [os.getpid()]
+
+
+def test_two_plots_are_drawn_at_once_one_in_a_forked_process(tmp_path):
+    jobs = [(lambda data: _SavesItsProcess(), None, tmp_path / name) for name in ("a.png", "b.png", "c.png")]
+    reports.draw_plots(jobs)
+    savers = [int((tmp_path / name).read_text()) for name in ("a.png", "b.png", "c.png")]
+    assert savers[-1] == os.getpid() and os.getpid() not in savers[:-1] and len(set(savers)) == 3
+
+
+@pytest.mark.parametrize("fail_in, raised", [(("child",), False), (("child", "parent"), True)],
+                         ids=["fails-when-forked", "fails-everywhere"])
+def test_a_plot_a_forked_process_did_not_save_is_drawn_here(tmp_path, fail_in, raised):
+    jobs = [(lambda data: _SavesItsProcess(fail_in), None, tmp_path / "a.png"),
+            (lambda data: _SavesItsProcess(), None, tmp_path / "b.png")]
+    if raised:
+        with pytest.raises(RuntimeError, match="could not draw"):
+            reports.draw_plots(jobs)
+    else:
+        reports.draw_plots(jobs)
+        assert int((tmp_path / "a.png").read_text()) == os.getpid()
+
+
+def test_plots_drawn_at_once_are_the_bytes_drawn_one_after_the_other(tmp_path):
+    records = _class()
+    stats = reports.summary(records)
+    jobs = [(reports.draw_distribution, reports.distribution_data(records, stats)),
+            (reports.draw_function_scores, reports.function_scores_data(records, POINTS))]
+    reports.draw_plots([(draw, data, tmp_path / f"together-{index}.png") for index, (draw, data) in enumerate(jobs)])
+    for index, (draw, data) in enumerate(jobs):
+        reports.draw_plots([(draw, data, tmp_path / f"alone-{index}.png")])
+        assert (tmp_path / f"together-{index}.png").read_bytes() == (tmp_path / f"alone-{index}.png").read_bytes()
