@@ -288,3 +288,54 @@ def test_an_array_has_at_most_32_dimensions(dimensions, accepted):
 def test_texts_and_names_the_grader_accepts_end_at_their_limit(name, limit):
     assert plain.is_text("x" * limit, getattr(plain, name))
     assert not plain.is_text("x" * (limit + 1), getattr(plain, name))
+
+
+def _header_of(length):
+    """A results payload whose JSON header is exactly ``length`` bytes (no arrays)."""
+    text = json.dumps({"record": "", "arrays": []})
+    text = json.dumps({"record": " " * (length - len(text)), "arrays": []}).encode()
+    assert len(text) == length
+    return plain.HEADER_LENGTH.pack(len(text)) + text
+
+
+@pytest.mark.parametrize("payload, refusal", [
+    (lambda: _header_of(10000), None),
+    (lambda: _header_of(10001), "a results header of 10001 bytes"),
+    (lambda: plain.HEADER_LENGTH.pack(0), r"not JSON \(JSONDecodeError\)"),
+    (lambda: header([{"key": str(i), "dtype": "<f8", "shape": [0]} for i in range(10)]), None),
+    (lambda: header([{"key": "a", "dtype": "|u1", "shape": [2 ** 40 + 1]}]), "array 'a' has an invalid shape"),
+    (lambda: header([{"key": "a", "dtype": "|u1", "shape": [2 ** 40]}]), "array 'a' runs past the end of the results"),
+], ids=["header at the limit", "header over it", "empty header", "10 arrays", "size over 2**40", "size 2**40"])
+def test_decode_results_at_its_limits(payload, refusal):
+    if refusal is None:
+        decode(payload())
+    else:
+        with pytest.raises(MalformedOutput, match=f"^{refusal}$"):
+            decode(payload())
+
+
+def test_json_and_frames_at_their_limits():
+    assert plain.nesting_depth(5) == 0 and plain.nesting_depth([]) == 1
+    assert plain.parse_json(b"[[1]]", 2) == [[1]]
+    frame = plain.encode_frame(plain.PROGRESS_FRAME, b"x" * 10)
+    assert [bytes(payload) for _, payload in plain.iter_frames(frame, 10)] == [b"x" * 10]
+    with pytest.raises(MalformedOutput, match="^a frame of 10 bytes$"):
+        list(plain.iter_frames(frame, 9))
+
+
+def test_the_worker_never_encodes_a_non_finite_number_in_its_record():
+    with pytest.raises(ValueError):
+        plain.encode_results({"x": float("nan")}, {})
+
+
+def _nested_dicts(depth):
+    spec = {"kind": "none", "type": "n"}
+    for _ in range(depth - 1):
+        spec = {"kind": "dict", "items": {"k": spec}}
+    return spec
+
+
+def test_dicts_count_one_level_each():
+    plain.check_spec(_nested_dicts(16), {}, "p")
+    with pytest.raises(MalformedOutput, match="^an output too large or nested too deeply$"):
+        plain.check_spec(_nested_dicts(17), {}, "p")
