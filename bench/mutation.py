@@ -40,11 +40,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ASSIGNMENT = os.environ.get("GRADER_ASSIGNMENT", "regularization")
 IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", "autograded", "feedback", "reports", "intake", ".cache",
            "backups", "gradebook.db", ".ipynb_checkpoints")
-MUTATED_FILES = ("graders/ladder.py", "graders/grading.py", f"graders/{ASSIGNMENT}/checks.py", "graders/mistakes.py")
+MUTATED_FILES = ("graders/ladder.py", "graders/grading.py", f"graders/{ASSIGNMENT}/checks.py", "graders/mistakes.py",
+                 "graders/plain.py")
 REMOVAL_TESTS = ("tests/test_named_checks.py",)
 # The fast unit tests first: with -x, most mutants are killed before a notebook is graded.
-MUTANT_TESTS = ("tests/test_ladder_mutants.py", "tests/test_ladder.py", "tests/test_oracle.py",
-                "tests/test_named_checks.py", "tests/test_grading.py")
+MUTANT_TESTS = ("tests/test_plain.py", "tests/test_ladder_mutants.py", "tests/test_ladder.py", "tests/test_oracle.py",
+                *(f"tests/test_sandbox.py::{name}" for name in (  # the worker protocol, no sandbox started
+                    "test_a_valid_report_is_accepted_as_sent", "test_a_malformed_record_is_refused_without_raising",
+                    "test_a_malformed_results_frame_is_refused_without_raising",
+                    "test_numeric_arrays_of_every_kind_travel_exactly",
+                    "test_a_malformed_stream_is_refused_without_raising")),
+                "tests/test_worker.py", "tests/test_named_checks.py", "tests/test_grading.py")
 # The callables that produce a named failure, and the position of the check name among their arguments.
 PRODUCERS = {"Failed": 0, "CheckFailure": 0, "_fail": 1, "Verdict": 2}
 
