@@ -173,15 +173,18 @@ def graded_class(released_course):
                      released_course, CONTROL_CHARACTERS)
     write_submission(_submission(solutions, release), released_course, HONEST[1])
     make(released_course, "autograde", "feedback")
-    # The comparison pages are made from the notebooks as submitted: the intake already makes markup inert.
-    raw = os.path.join(released_course, "raw_autograded")
-    for student in os.listdir(os.path.join(released_course, "autograded")):
-        folder = os.path.join(raw, student, ASSIGNMENT)
-        os.makedirs(folder)
-        shutil.copy(os.path.join(released_course, "submitted", student, ASSIGNMENT, "Regularization.ipynb"), folder)
-    for folder, options in (("stock_feedback", STOCK_FEEDBACK), ("policy_feedback", POLICY_ONLY_FEEDBACK)):
+    # The comparison pages are made from the notebooks as submitted (the intake already makes markup inert), for
+    # the attackers whose pages the tests below read: stock pages where stock nbgrader keeps the markup or the
+    # payload runs, policy-only pages where the payload runs in the stock page.
+    for folder, options, names in (("stock_feedback", STOCK_FEEDBACK, {*MARKUP_IN_STOCK, *RUNS_IN_STOCK}),
+                                   ("policy_feedback", POLICY_ONLY_FEEDBACK, set(RUNS_IN_STOCK))):
+        raw = f"raw_{folder}"
+        for student in sorted(f"attack-{name}" for name in names):
+            copy = os.path.join(released_course, raw, student, ASSIGNMENT)
+            os.makedirs(copy)
+            shutil.copy(os.path.join(released_course, "submitted", student, ASSIGNMENT, "Regularization.ipynb"), copy)
         _nbgrader(released_course, "generate_feedback", ASSIGNMENT, "--force", "--log-level=WARN",
-                  "--CourseDirectory.autograded_directory=raw_autograded",
+                  f"--CourseDirectory.autograded_directory={raw}",
                   f"--CourseDirectory.feedback_directory={folder}", *options)
     return released_course
 
