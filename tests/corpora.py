@@ -19,11 +19,13 @@ from tests.notebooks import make_submission, read_release, reference_solutions, 
 POINTS = points_by_function(read_source_notebook())
 KINDS = ("mutants", "variants", "hostile")
 ENTRIES = {f"{kind}-{name}": entry for kind in KINDS for name, entry in load_entries(kind).items()}
-KERNEL = "Haswell"  # the BLAS kernel (OPENBLAS_CORETYPE) the run grades under: tests/test_kernels.py grades again
-                    # under another
+# The BLAS kernel (OPENBLAS_CORETYPE) the run grades under; tests/test_kernels.py grades again under another.
+KERNEL = "Haswell"
 
 
 class GradedCorpora(NamedTuple):
+    """What the session's run of ``make autograde feedback`` on the corpora left."""
+
     course: str
     broken: dict  # {student id: (expected total, reason fragment or None)} of the broken files
     before: dict  # {path: sha256} of submitted/ before the run
