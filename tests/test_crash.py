@@ -28,7 +28,7 @@ def reference(released_course):
 def test_a_run_killed_inside_a_phase_then_rerun_equals_an_uninterrupted_run(reference, released_template, tmp_path,
                                                                            fault):
     reference_course, students, expected = reference
-    assert len(students) == 3 + MUTANTS and max(int(fault.split(":")[1]) for fault in FAULTS) < len(students)
+    assert len(students) == 3 + MUTANTS and max(int(step.split(":")[1]) for step in FAULTS) < len(students)
     course = str(tmp_path / "course")  # a fresh released course (what `make release` makes), as submitted
     shutil.copytree(released_template, course, symlinks=True)
     shutil.copytree(os.path.join(reference_course, "submitted"), os.path.join(course, "submitted"))
