@@ -27,10 +27,11 @@ def copy_course(destination):
     return str(destination)
 
 
-def make(course, *targets, check=True):
-    """Run ``make TARGET...`` in ``course`` with this interpreter's virtualenv; return the CompletedProcess."""
+def make(course, *targets, check=True, environment=None):
+    """Run ``make TARGET...`` in ``course`` with this interpreter's virtualenv (and the variables of
+    ``environment`` added to this process's); return the CompletedProcess."""
     result = subprocess.run(["make", "-s", *targets, f"VENV={VENV}"], cwd=course, capture_output=True,
-                            text=True, timeout=1800)
+                            text=True, timeout=1800, env={**os.environ, **(environment or {})})
     if check and result.returncode != 0:
         raise AssertionError(f"make {' '.join(targets)} failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -51,6 +52,15 @@ def released_course(released_template, tmp_path_factory):
     course = str(tmp_path_factory.mktemp("course") / "course")
     shutil.copytree(released_template, course, symlinks=True)
     return course
+
+
+@pytest.fixture(scope="session")
+def graded_corpora(released_template, tmp_path_factory):
+    """Every corpus entry and broken file graded in one released course by ``make autograde feedback``
+    (tests.corpora): shared by tests/test_corpora.py and tests/test_kernels.py, which run on one worker."""
+    from tests.corpora import grade_corpora
+
+    return grade_corpora(released_template, str(tmp_path_factory.mktemp("corpora") / "course"))
 
 
 def reference_file(name):
@@ -108,14 +118,16 @@ def course_outcome(course):
 #
 # A test that uses a module-scoped fixture (a released course graded once, a server, a browser...) runs on the
 # worker that made that fixture: its module is one group, sent whole to one worker and run there in file order.
-# Every other test is sent on its own to whichever worker is free. Groups are handed out longest first (by the
-# seconds they took in the last run, kept in pytest's cache, else by the estimates below), so that the long
-# groups do not end up one behind the other on the same worker.
+# The tests of several modules that use one session fixture of SHARED_GROUPS are one group in the same way (the
+# fixture is then made once). Every other test is sent on its own to whichever worker is free. Groups are handed
+# out longest first (by the seconds they took in the last run, kept in pytest's cache, else by the estimates
+# below), so that the long groups do not end up one behind the other on the same worker.
 
+SHARED_GROUPS = {"graded_corpora": "corpora"}  # session fixtures of several modules: their tests share a worker
 SECONDS_PER_TEST = 0.5
 ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
-    "tests/test_corpora.py": 180, "tests/test_crash.py": 100, "tests/test_kernels.py": 60,
-    "tests/test_postgres.py": 50, "tests/test_active_content.py": 60, "tests/test_hostile_intake.py": 25,
+    "corpora": 180, "tests/test_crash.py": 60, "tests/test_second_assignment.py": 30,
+    "tests/test_postgres.py": 50, "tests/test_active_content.py": 45, "tests/test_hostile_intake.py": 25,
     "tests/test_autograde.py": 30, "tests/test_student_workflow.py": 20, "tests/test_incremental.py": 30,
     "tests/test_dask.py": 20, "tests/test_reports.py": 25, "tests/test_feedback_page.py": 20,
     "tests/test_public_check.py": 25, "tests/test_held_out.py": 12, "tests/test_notebook.py": 15,
@@ -136,7 +148,12 @@ def pytest_collection_modifyitems(config, items):
     if not config.pluginmanager.hasplugin("xdist"):  # the mark means nothing without it
         return
     for item in items:
-        if _module_scoped(item) and not any(item.iter_markers("xdist_group")):
+        if any(item.iter_markers("xdist_group")):
+            continue
+        shared = [group for name, group in SHARED_GROUPS.items() if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+        elif _module_scoped(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 

@@ -1,4 +1,4 @@
-"""The corpora of submissions, graded in one batch through the real ``make autograde``.
+"""The corpora of submissions, graded in one batch through the real ``make autograde`` (tests.corpora).
 
 - mutants: one catalogued mistake each; the function loses its points and the feedback names the mistake, and
   the property it declares (see graders.regularization.diagnosis) when it has one;
@@ -8,8 +8,6 @@
 
 Submissions must be byte-identical after grading.
 """
-import copy
-import hashlib
 import os
 import re
 import shutil
@@ -18,79 +16,22 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id
 from graders.regularization.mistakes import MISTAKES
 from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
-from tests.corpus import entry_solutions, load_entries
-from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+from tests.corpora import ENTRIES, POINTS
+from tests.corpus import load_entries
+from tests.notebooks import make_submission, reference_solutions, write_submission
 
-POINTS = points_by_function(read_source_notebook())
-KINDS = ("mutants", "variants", "hostile")
-ENTRIES = {f"{kind}-{name}": entry for kind in KINDS for name, entry in load_entries(kind).items()}
 MISTAKES_BY_ID = {mistake.mistake_id: mistake for mistake in MISTAKES}
 
 
-def _write_raw(course, student_id, name, content):
-    folder = os.path.join(course, "submitted", student_id, ASSIGNMENT)
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, name), "wb") as handle:
-        handle.write(content)
-
-
-def _broken_files(course, release, correct):
-    """File-level cases: ``{student_id: (expected total, reason fragment or None)}``."""
-    _write_raw(course, "file-bad-json", "Regularization.ipynb", b'{"cells": [')
-    _write_raw(course, "file-empty", "Regularization.ipynb", b"")
-    _write_raw(course, "file-not-a-notebook", "Regularization.ipynb", b'{"hello": 1}')
-    _write_raw(course, "file-wrong-name", "my_regularization.ipynb", nbformat.writes(correct).encode())
-    _write_raw(course, "file-nbformat3", "Regularization.ipynb", nbformat.writes(nbformat.convert(copy.deepcopy(correct), 3)).encode())
-    without_tests = make_submission({}, release=correct)
-    without_tests.cells = [c for c in without_tests.cells if not (grade_id(c) or "").startswith("test_")]
-    write_submission(without_tests, course, "file-deleted-test-cells")
-    reordered = make_submission({}, release=correct)
-    reordered.cells = reordered.cells[:2] + list(reversed(reordered.cells[2:]))
-    write_submission(reordered, course, "file-reordered-cells")
-    edited = make_submission({}, release=correct)
-    for cell in edited.cells:
-        if (grade_id(cell) or "").startswith("test_"):
-            cell.source = "print('all hidden checks passed')"
-    stubbed = make_submission({}, release=edited)
-    for cell in stubbed.cells:
-        if grade_id(cell) in GRADED_FUNCTIONS:
-            cell.source = next(c.source for c in release.cells if grade_id(c) == grade_id(cell))
-    write_submission(stubbed, course, "file-edited-test-cells-with-stubs")
-    full = sum(POINTS.values())
-    return {"file-bad-json": (0, "not valid JSON"), "file-empty": (0, "empty"),
-            "file-not-a-notebook": (0, "not a Jupyter notebook"), "file-wrong-name": (full, None),
-            "file-nbformat3": (full, None), "file-deleted-test-cells": (full, None),
-            "file-reordered-cells": (full, None), "file-edited-test-cells-with-stubs": (0, None)}
-
-
-def _tree_hashes(folder):
-    hashes = {}
-    for root, _, files in os.walk(folder):
-        for name in files:
-            path = os.path.join(root, name)
-            with open(path, "rb") as handle:
-                hashes[os.path.relpath(path, folder)] = hashlib.sha256(handle.read()).hexdigest()
-    return hashes
-
-
 @pytest.fixture(scope="module")
-def graded(released_course):
-    course = released_course
-    release = read_release()
-    solutions = reference_solutions()
-    for student_id, entry in ENTRIES.items():
-        notebook = make_submission(entry_solutions(entry, solutions), getattr(entry, "EXTRA_CELLS", ()),
-                                   release=release)
-        write_submission(notebook, course, student_id)
-    broken = _broken_files(course, release, make_submission(solutions, release=release))
-    before = _tree_hashes(os.path.join(course, "submitted"))
-    result = make(course, "autograde", "feedback")
-    after = _tree_hashes(os.path.join(course, "submitted"))
-    return course, broken, before, after, result.stdout
+def graded(graded_corpora):
+    """``(course, broken files, hashes of submitted/ before and after the run, its output)``: the corpora graded
+    once for the session (tests.corpora, shared with tests/test_kernels.py)."""
+    return graded_corpora[:5]
 
 
 def _grades(course, student_id):
@@ -208,6 +149,25 @@ def _leaks(text, hidden):
     return sorted(_numbers_in(text) & numbers) + [string for string in texts if string in text]
 
 
+def _leaks_by_text(texts, hidden):
+    """``{name: _leaks(text, hidden)}`` for each of ``texts`` (``{name: text}``), each distinct line scanned once:
+    nothing searched for holds a line break, so it is in a text exactly when it is in one of the text's lines
+    (the pages of a class share most of theirs)."""
+    strings, numbers = hidden
+    assert not any("\n" in string for string in strings)
+    found_in_line = {}
+    leaks = {}
+    for name, text in texts.items():
+        found_numbers, found_strings = set(), set()
+        for line in set(text.split("\n")):
+            if line not in found_in_line:
+                found_in_line[line] = (_numbers_in(line) & numbers, {string for string in strings if string in line})
+            found_numbers.update(found_in_line[line][0])
+            found_strings.update(found_in_line[line][1])
+        leaks[name] = sorted(found_numbers) + [string for string in strings if string in found_strings]
+    return leaks
+
+
 def _student_facing_texts(course):
     for folder in ("feedback", "autograded", "release"):
         for root, _, files in os.walk(os.path.join(course, folder)):
@@ -231,8 +191,7 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
     assert sum(name.endswith(".html") for name in texts) >= len(ENTRIES)
     hidden = _hidden_strings()
     assert len(hidden[0]) > 100 and len(hidden[1]) > 1000
-    for name, text in texts.items():
-        leaked = _leaks(text, hidden)
+    for name, leaked in _leaks_by_text(texts, hidden).items():
         assert not leaked, f"{name} leaks {leaked[:3]}"
 
 
@@ -246,6 +205,8 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
 def test_the_leak_scan_finds_what_a_substring_search_finds(text, leaked):
     hidden = ({"graders.in_kernel"}, {"0.12345678", "-0.12345678"})
     assert sorted(_leaks(text, hidden)) == sorted(leaked)
+    texts = {"alone": text, "among other lines": f"a first line\n{text}\n0.1 graders.in_\nkernel 0.1234\n5678"}
+    assert _leaks_by_text(texts, hidden) == {name: _leaks(text, hidden) for name, text in texts.items()}
 
 
 def test_a_library_version_mismatch_is_reported(released_template, tmp_path):

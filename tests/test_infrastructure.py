@@ -6,13 +6,14 @@ verdict cached and no grade recorded; once the sandbox works again, the same cla
 """
 import glob
 import os
+import shutil
 import stat
 import subprocess
 
 import pytest
 
 from graders.notebook import ASSIGNMENT
-from tests.conftest import VENV, copy_course, gradebook_scores, make
+from tests.conftest import VENV, gradebook_scores, make
 from tests.notebooks import make_submission, reference_solutions, write_submission
 
 REFUSAL = "bwrap: setting up uid map: Permission denied"
@@ -56,9 +57,10 @@ def _cached(course):
     (0, "autograde: nothing was graded or recorded: the sandbox did not start (exit status 1): " + REFUSAL),
     (1, "not graded, the machine's fault: the sandbox did not start (exit status 1): " + REFUSAL),
 ], ids=["self-test-fails", "fails-after-the-self-test"])
-def test_a_broken_sandbox_grades_no_one_and_the_next_run_grades_everyone(tmp_path, allowed, expected):
-    course = copy_course(tmp_path / "course")
-    make(course, "release")
+def test_a_broken_sandbox_grades_no_one_and_the_next_run_grades_everyone(released_template, tmp_path, allowed,
+                                                                        expected):
+    course = str(tmp_path / "course")  # a released course, as `make release` makes it
+    shutil.copytree(released_template, course, symlinks=True)
     _class(course)
     broken = _run(course, _broken_bwrap(str(tmp_path / "bin"), allowed))
     assert broken.returncode != 0

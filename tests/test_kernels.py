@@ -3,6 +3,9 @@
 Floating-point results differ in the last bits between kernels; the checks compare with tolerances, so the
 mutant, variant and hostile corpora must get identical verdicts and messages under both, the sandboxed
 student code included (the sandbox passes the kernel choice on).
+
+The first kernel's verdicts are those of the session's grading of the corpora (tests.corpora: ``make autograde``
+run under that kernel, its verdict cache read here); the same notebooks are graded again under the second.
 """
 import json
 import os
@@ -11,38 +14,47 @@ import sys
 
 import pytest
 
-from graders.notebook import ROOT
+from tests.corpora import ENTRIES, KERNEL
 
-KERNELS = ("Haswell", "Prescott")
-GRADE_CORPORA = r"""
+KERNELS = (KERNEL, "Prescott")
+# Run in the graded course, with its own graders package: ``cached`` prints the verdicts the course's run
+# cached for each student named (found by the key of their autograded notebook), ``grade`` grades each
+# student's autograded notebook again, in this process's environment (only the definition cells are graded,
+# which the autograded notebook keeps as the run graded them: the cache key says so).
+CORPORA_VERDICTS = r"""
 import dataclasses, json, os, sys
 from concurrent.futures import ProcessPoolExecutor
 import nbformat
-from graders.grading import grade_notebook
-from tests.corpus import entry_solutions, load_entries
-from tests.notebooks import make_submission, read_release, reference_solutions
+from graders import batch
+from graders.fingerprint import grader_version
+from graders.notebook import ASSIGNMENT
 
 def grade(text):
-    verdicts, cell_errors = grade_notebook(nbformat.reads(text, as_version=4))
-    return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors,
-            "coretype": os.environ.get("OPENBLAS_CORETYPE")}
+    record = batch.grade_to_record(text)
+    return {**record, "coretype": os.environ.get("OPENBLAS_CORETYPE")}
 
-release, solutions = read_release(), reference_solutions()
-only = set(sys.argv[1:])  # these entries alone, one at a time, when named
-notebooks = {f"{kind}-{name}": nbformat.writes(make_submission(entry_solutions(entry, solutions),
-                                                                getattr(entry, "EXTRA_CELLS", ()), release=release))
-             for kind in ("mutants", "variants", "hostile") for name, entry in load_entries(kind).items()
-             if not only or f"{kind}-{name}" in only}
-with ProcessPoolExecutor(1 if only else 2) as pool:
-    results = dict(zip(notebooks, pool.map(grade, notebooks.values())))
+mode, students = sys.argv[1], sys.argv[2:]
+notebooks = {}
+for student in students:
+    with open(os.path.join("autograded", student, ASSIGNMENT, "Regularization.ipynb"), encoding="utf-8") as handle:
+        notebooks[student] = handle.read()
+if mode == "cached":
+    version = grader_version()
+    results = {student: batch._load(batch.submission_key(nbformat.reads(text, as_version=4), version))
+               for student, text in notebooks.items()}
+else:
+    with ProcessPoolExecutor(1 if len(students) < 3 else 2) as pool:
+        results = dict(zip(notebooks, pool.map(grade, notebooks.values())))
 json.dump(results, sys.stdout, sort_keys=True)
 """
 
 
-def _graded_under(kernel, only=()):
-    environment = {**os.environ, "OPENBLAS_CORETYPE": kernel, "PYTHONPATH": ROOT}
-    result = subprocess.run([sys.executable, "-c", GRADE_CORPORA, *only], cwd=ROOT, env=environment,
-                            capture_output=True, text=True, timeout=1500)
+def _corpora_verdicts(course, mode, students, kernel=None):
+    environment = {**os.environ, "PYTHONPATH": course}
+    if kernel is not None:
+        environment["OPENBLAS_CORETYPE"] = kernel
+    result = subprocess.run([sys.executable, "-c", CORPORA_VERDICTS, mode, *students], cwd=course,
+                            env=environment, capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 
@@ -54,8 +66,15 @@ def _timed_out(outcome):
 
 
 @pytest.fixture(scope="module")
-def graded():
-    results = {kernel: _graded_under(kernel) for kernel in KERNELS}
+def graded(graded_corpora):
+    course, students = graded_corpora.course, sorted(ENTRIES)
+    assert graded_corpora.kernel == KERNELS[0]
+    cached = _corpora_verdicts(course, "cached", students)
+    missing = sorted(student for student, record in cached.items() if record is None)
+    assert not missing, f"the run cached no verdicts for {missing}"
+    results = {KERNELS[0]: {student: {**record, "coretype": graded_corpora.kernel}
+                            for student, record in cached.items()},
+               KERNELS[1]: _corpora_verdicts(course, "grade", students, KERNELS[1])}
     # An entry whose verdicts differ where a clock stopped it under one of the kernels is graded again, alone,
     # under both (up to twice): what the test compares is then the kernels, not the machine's load at one moment.
     for _ in range(2):
@@ -65,7 +84,7 @@ def graded():
         if not again:
             break
         for kernel in KERNELS:
-            results[kernel].update(_graded_under(kernel, again))
+            results[kernel].update(_corpora_verdicts(course, "grade", again, kernel))
     return results
 
 

@@ -26,8 +26,12 @@ CORRECT = {
     "logistic_cost": "def logistic_cost(A, Y):\n    return float(-np.mean(Y * np.log(A) + (1 - Y) * np.log(1 - A)))",
 }
 SUMMED = {**CORRECT, "logistic_cost": CORRECT["logistic_cost"].replace("np.mean(", "np.sum(")}
-HOSTILE = {**CORRECT, "sigmoid": "import glob\nSTOLEN = [open(p, 'rb').read() for p in glob.glob('/**/expected/*.npz', "
-                                 "recursive=True)]\ndef sigmoid(z):\n    return STOLEN"}
+# It searches the whole file system it sees for the expected arrays (without following symbolic links: through
+# /proc/self/root a glob of '/**' never ends, and the cell would only show the grader's clock).
+HOSTILE = {**CORRECT, "sigmoid": "import os\nSTOLEN = [open(os.path.join(folder, name), 'rb').read()\n"
+                                 "          for folder, _, names in os.walk('/') if os.path.basename(folder) == "
+                                 "'expected'\n          for name in names if name.endswith('.npz')]\n"
+                                 "def sigmoid(z):\n    return STOLEN"}
 STUDENTS = {"a_first": CORRECT, "b_summed": SUMMED, "c_untouched": {}, "d_hostile": HOSTILE, "e_last": CORRECT}
 POINTS = {"sigmoid": 1.0, "logistic_cost": 2.0}
 EXPECTED_SCORES = {"a_first": 3.0, "b_summed": 1.0, "c_untouched": 0.0, "d_hostile": 2.0, "e_last": 3.0}
