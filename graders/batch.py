@@ -44,7 +44,7 @@ def grade_to_record(notebook_json):
     The text is an intake notebook (:mod:`graders.intake` validated it before writing it): it is read, not
     validated again.
     """
-    verdicts, cell_errors = grade_notebook(nbformat.from_dict(json.loads(notebook_json)))
+    verdicts, cell_errors = grade_notebook(nbformat.v4.reads(notebook_json))
     return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
 
 
@@ -102,7 +102,7 @@ def pending_notebooks(intake_dir, force=False):
     version = grader_version()
     pending, students, cached = {}, {}, []
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
-        key = submission_key(nbformat.from_dict(json.loads(_read_text(path))), version)  # validated by the intake
+        key = submission_key(nbformat.v4.reads(_read_text(path)), version)  # validated by the intake
         student = os.path.basename(os.path.dirname(os.path.dirname(path)))
         if force or _load(key) is None:
             pending.setdefault(key, path)
