@@ -160,22 +160,32 @@ class StepClock:
         Indices of the cells the student added.
     """
 
-    def __init__(self, extra_cells=frozenset()):
+    def __init__(self, extra_cells=frozenset(), max_steps=None):
         self.extra_cells = set(extra_cells)
         self.extra_left = EXTRA_CELLS_SECONDS
+        self.max_steps = max_steps
         self.step = None
         self.started = None
         self.limit = None
         self.parsed = 0
+        self.frames = 0
         self.broken = False
 
     def feed(self, data, now):
-        """Read the frames completed in ``data`` (all bytes so far) since the last call; ``now`` is their time."""
+        """Read the frames completed in ``data`` (all bytes so far) since the last call; ``now`` is their time.
+
+        The stream is ``broken`` from the first frame :func:`parse_report` would refuse as such: one that is not
+        a frame or a step, or a progress frame beyond ``max_steps`` (the run's cells and calls and its start),
+        counted as :func:`parse_report` counts them. What follows is never parsed.
+        """
         if self.broken:
             return
         try:
             for kind, payload in iter_frames(memoryview(data)[self.parsed:], MAX_STREAM_BYTES):
                 self.parsed += FRAME_HEADER_BYTES + len(payload)
+                self.frames += 1
+                if kind == PROGRESS_FRAME and self.max_steps is not None and self.frames > self.max_steps:
+                    raise MalformedOutput("more progress steps than cells and calls")
                 self._begin(parse_step(payload, None, None) if kind == PROGRESS_FRAME else None, now)
         except MalformedOutput:
             self.broken = True
@@ -660,7 +670,7 @@ def parse_report(data, overflowed, cells, cases):
     step = results = None
     ready = False
     sent = {index for index, _ in cells}
-    max_steps = 1 + len(cells) + sum(len(function_cases) for function_cases in cases.values())
+    max_steps = most_steps(cells, cases)
     try:
         for count, (kind, payload) in enumerate(iter_frames(data, MAX_STREAM_BYTES), 1):
             if results is not None:
@@ -678,6 +688,11 @@ def parse_report(data, overflowed, cells, cases):
     except MalformedOutput as problem:
         return RunReport(malformed=str(problem), ready=ready)
     return RunReport(results=results, step=step, ready=ready)
+
+
+def most_steps(cells, cases):
+    """How many progress steps a run of ``cells`` and ``cases`` sends at most: its start, each cell, each call."""
+    return 1 + len(cells) + sum(len(function_cases) for function_cases in cases.values())
 
 
 def parse_step(payload, sent, cases):
@@ -822,7 +837,7 @@ def run_once(cells, cases, arguments, seconds, pool=None, extra_cells=()):
                 os.close(write_fd)
                 write_fd = None
                 data, overflowed, stopped = read_stream(read_fd, process, started + seconds,
-                                                        clock=StepClock(extra_cells))
+                                                        clock=StepClock(extra_cells, most_steps(cells, cases)))
                 report = parse_report(data, overflowed, cells, cases)
                 report.stopped = stopped
                 report.exit_status = process.returncode

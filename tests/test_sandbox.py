@@ -950,3 +950,17 @@ def test_job_folders_are_made_on_a_memory_file_system_when_there_is_one(tmp_path
         assert os.path.dirname(folder) == (sandbox.job_folders_parent() or sandbox.tempfile.gettempdir())
     finally:
         sandbox.remove_tree(folder)
+
+
+@pytest.mark.parametrize("steps, broken", [(3, False), (4, True)])
+def test_the_clock_stops_parsing_at_the_first_step_more_than_a_run_can_send(steps, broken):
+    """A flood of well-formed steps costs the trusted side the reading only: past the run's most steps (its
+    start, each cell, each call) the clock parses nothing more, as the report refuses it."""
+    clock = sandbox.StepClock(max_steps=3)
+    stream = sandbox.READY_FRAME + encode_frame(PROGRESS_FRAME, b"cell 1") * (steps - 1)
+    flood = stream + encode_frame(PROGRESS_FRAME, b"cell 1") * 1000
+    clock.feed(stream, 0.0)
+    assert clock.broken is broken and clock.frames == steps
+    clock.feed(flood, 1.0)
+    assert clock.broken and clock.frames == steps + (0 if broken else 1)
+    assert sandbox.most_steps(CELLS, CASES) == 1 + len(CELLS) + sum(len(c) for c in CASES.values())
