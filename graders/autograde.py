@@ -397,12 +397,13 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
             shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
         attention.update(failed)
         clock.end("sandbox")
-        if graded:  # new verdicts: the plots are likely to be drawn again; matplotlib loads while nbgrader records
+        recorded_now = bool(recorder.digests)
+        if recorded_now:
+            # a score recorded anew (graded now, or a verdict of the cache) may change what the plots show:
+            # matplotlib loads on the other core while nbgrader records, at no cost of wall time
             from graders.reports import load_plotting
 
             load_in_background(load_plotting)
-        recorded_now = bool(recorder.digests)
-        if recorded_now:
             attention.update(recorder.finish())
         else:
             print("the gradebook is up to date: nothing to record")

@@ -223,6 +223,17 @@ def _figure(**options):
     return figure
 
 
+def _margins(figure, size, left, right, top, bottom, column_gap=0.0, columns=1, rows=1):
+    """Place the axes of ``figure`` (a figure or subfigure of ``size`` inches) with margins in inches: around
+    them, ``column_gap`` between columns, and between rows the room of a title and an axis label."""
+    width, height = size
+    row_gap = top + bottom
+    axes_width = (width - left - right - column_gap * (columns - 1)) / columns
+    axes_height = (height - top - bottom - row_gap * (rows - 1)) / rows
+    figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                           bottom=bottom / height, wspace=column_gap / axes_width, hspace=row_gap / axes_height)
+
+
 def _count_axis(axis):
     """Integer ticks on an axis that counts students (never half a student)."""
     from matplotlib.ticker import MaxNLocator
@@ -257,10 +268,13 @@ def draw_distribution(data):
     """The figure of :func:`distribution_figure`, drawn from its :func:`distribution_data` only."""
     frequent = data["mistakes"]
     mistakes_height = 1.2 + 0.75 * max(len(frequent), 1)
-    figure = _figure(figsize=(15, 4.5 + mistakes_height), layout="constrained")
+    figure = _figure(figsize=(15, 4.5 + mistakes_height))
     top, bottom = figure.subfigures(2, 1, height_ratios=(4.5, mistakes_height))
     totals, rates = top.subplots(1, 2)
+    # Fixed margins in inches, room for the longest labels (a layout engine would double the drawing time)
+    _margins(top, (15, 4.5), left=0.8, right=0.4, top=0.5, bottom=0.75, column_gap=4.4, columns=2)
     mistakes = bottom.subplots()
+    _margins(bottom, (15, mistakes_height), left=4.6, right=0.4, top=0.5, bottom=0.75)
     _score_histogram(totals, data["totals"], data["max"], "#4c72b0")
     totals.set(title=f"Total score ({data['students']} students)", xlabel="points", ylabel="students")
     rates.barh([name for name, _ in data["pass_rate"]], [100 * rate for _, rate in data["pass_rate"]],
@@ -295,8 +309,10 @@ def draw_function_scores(data):
     """The figure of :func:`function_scores_figure`, drawn from its :func:`function_scores_data` only."""
     columns = 2
     rows = -(-len(data) // columns)
-    figure = _figure(figsize=(12, 3.6 * rows), layout="constrained")
+    figure = _figure(figsize=(12, 3.6 * rows))
     panels = figure.subplots(rows, columns, squeeze=False)
+    _margins(figure, (12, 3.6 * rows), left=0.8, right=0.3, top=0.45, bottom=0.65, column_gap=1.0,
+             columns=columns, rows=rows)
     for panel, (name, points, scores) in zip(panels.flat, data):
         _score_histogram(panel, scores, points, "#8172b2")
         panel.set(title=f"{name} ({points:g} points)", xlabel="points", ylabel="students")
