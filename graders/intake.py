@@ -5,7 +5,7 @@ and files are read through :mod:`graders.untrusted` (no symbolic link is
 followed at any level, only regular files are read, every read is capped and
 never blocks), student ids must follow :mod:`graders.student_ids`, and the
 notebook is rebuilt by :mod:`graders.gradable` with the release's metadata
-only, its markup made inert by :mod:`graders.sanitize` (so that no page
+only, its markup made inert by :mod:`graders.inert` (so that no page
 showing it runs it, formgrader's grading view included). For each student the
 intake writes ``intake/<student>/<assignment>/<notebook>`` (and
 the timestamp). A submission that cannot be read becomes the untouched
@@ -153,7 +153,7 @@ def _read_submission(submitted_fd, student_id, release):
         notebook, notes = gradable_notebook(parse_notebook(
             untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES))[0], release)
         notes = ([note] if note else []) + notes
-        from graders.sanitize import inert_notebook  # nbconvert and bleach: loaded only for a submission taken in
+        from graders.inert import inert_notebook
 
         inert_notebook(notebook, {cell.source for cell in release.cells if cell.cell_type == "markdown"})
         timestamp, timestamp_note = _read_timestamp(folder_fd, entries)

@@ -1,0 +1,123 @@
+"""Unit tests of :mod:`graders.inert` for what ``tests/test_active_content.py`` (which tests ``inert_html`` and
+every payload in a browser) and ``tests/test_sanitize.py`` (each output step as a preprocessor) leave out: display
+hints, ``inert_notebook`` with the release's trusted text, and what taking a submission in loads."""
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from graders import inert
+
+
+@pytest.mark.parametrize("value, valid", [
+    (100, True), (0, True), (12.5, True), ("640", True), ("12.25", True),
+    (-1, False), (10 ** 6, False), (float("nan"), False), (float("inf"), False), (True, False),
+    ("1 onerror=alert(1)", False), ("12.2500", False), ("", False), ("1e3", False), (None, False),
+], ids=["int", "zero", "float", "digits", "decimals", "negative", "huge", "nan", "inf", "bool", "handler",
+        "long decimals", "empty", "exponent", "none"])
+def test_is_size(value, valid):
+    assert inert._is_size(value) is valid
+
+
+def output_cell(data, metadata=None, output_type="display_data"):
+    output = new_output(output_type, data=data, metadata=metadata or {}, **(
+        {"execution_count": 1} if output_type == "execute_result" else {}))
+    return new_code_cell("x", outputs=[output])
+
+
+def test_inert_notebook_keeps_the_releases_text_and_sanitizes_the_students():
+    trusted = "# Title\n\n<details><summary>hint</summary>text</details>"
+    notebook = new_notebook()
+    notebook.cells = [new_markdown_cell(trusted), new_markdown_cell("<img src=x onerror=alert(1)>"),
+                      output_cell({"application/javascript": "alert(1)", "text/plain": "1"})]
+    inert.inert_notebook(notebook, {trusted})
+    assert notebook.cells[0].source == trusted
+    assert "onerror" not in notebook.cells[1].source and notebook.cells[1].source.startswith("<div")
+    assert notebook.cells[2].outputs[0].data == {"text/plain": "1"}
+    nbformat.validate(notebook)
+
+
+MARKDOWN = "**bold** <i>it</i> [a](https://example.org)\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+
+
+def visible(html):
+    import html as entities
+    import re
+
+    return re.sub(r"\s+", " ", entities.unescape(re.sub(r"<[^>]*>", " ", html))).strip()
+
+
+def test_sanitizing_twice_shows_the_same_text_and_stays_inert():
+    """The intake sanitizes a student's markdown, and the feedback preprocessors sanitize the autograded notebook
+    again."""
+    notebook = new_notebook()
+    notebook.cells = [new_markdown_cell(MARKDOWN + "\n\n<img src=x onerror=alert(1)>")]
+    inert.inert_notebook(notebook)
+    once = notebook.cells[0].source
+    inert.inert_notebook(notebook)
+    assert visible(notebook.cells[0].source) == visible(once) == "bold it a a b 1 2"
+    assert "onerror" not in notebook.cells[0].source and "<strong>bold</strong>" in notebook.cells[0].source
+
+
+@pytest.mark.xfail(strict=True, reason="SanitizeMarkdownCells is not idempotent: a second pass (feedback after the "
+                   "intake) wraps the cell in another <div class=\"inert-markdown\"> and moves the table's line "
+                   "breaks; the page shows the same text, but each pass changes the source")
+def test_sanitizing_twice_changes_nothing_more():
+    notebook = new_notebook()
+    notebook.cells = [new_markdown_cell(MARKDOWN)]
+    inert.inert_notebook(notebook)
+    once = notebook.cells[0].source
+    inert.inert_notebook(notebook)
+    assert notebook.cells[0].source == once
+
+
+TAKE_IN = """
+import json, os, sys
+from graders.intake import read_release, take_in
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+submission = take_in(fd, "alice", read_release())
+print(json.dumps({"last_cell": submission.notebook.cells[-1].source, "timestamp": submission.timestamp,
+                  "loaded": sorted({name.split(".")[0] for name in sys.modules} & {"nbgrader", "nbconvert", "bleach"})}))
+"""
+
+
+def _take_in(tmp_path, notebook):
+    """Take ``notebook`` in (with a time zone in its ``timestamp.txt``) in a fresh interpreter; what it says."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, ROOT
+
+    folder = tmp_path / "alice" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, str(folder / NOTEBOOK_NAME))
+    (folder / "timestamp.txt").write_text("2026-11-20 10:00:00 Europe/Paris")
+    result = subprocess.run([sys.executable, "-c", TAKE_IN, str(tmp_path)], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": ROOT}, check=True)
+    return json.loads(result.stdout)
+
+
+def test_taking_in_student_markdown_makes_it_inert_without_nbgrader(tmp_path):
+    """The intake makes each submission inert and reads its time without nbgrader, whose package loads the Jupyter
+    server extensions; markdown of the student's own is rendered (nbconvert) and cleaned (bleach)."""
+    from tests.notebooks import read_release
+
+    notebook = read_release()
+    notebook.cells.append(new_markdown_cell("<img src=x onerror=alert(1)> [a](javascript:alert(1))"))
+    taken = _take_in(tmp_path, notebook)
+    assert taken["last_cell"].startswith('<div class="inert-markdown">') and "onerror" not in taken["last_cell"]
+    assert "javascript" not in taken["last_cell"]
+    assert taken["timestamp"] == "2026-11-20 09:00:00"
+    assert taken["loaded"] == ["bleach", "nbconvert"]
+
+
+def test_taking_in_a_submission_with_only_the_releases_markdown_loads_neither_nbconvert_nor_bleach(tmp_path):
+    """Nothing to render or clean: the intake's cost is the notebook's own (most submissions are taken in so)."""
+    from tests.notebooks import read_release
+
+    notebook = read_release()
+    notebook.cells.append(new_code_cell("x = 1", outputs=[new_output("stream", name="stdout", text="<b>1</b>")]))
+    taken = _take_in(tmp_path, notebook)
+    assert taken["last_cell"] == "x = 1" and taken["timestamp"] == "2026-11-20 09:00:00"
+    assert taken["loaded"] == []
