@@ -283,7 +283,7 @@ def collect_nothing_at_exit():
 REPORTS_STAMP = ".complete"
 
 
-def write_reports(out_dir, root, recorded_now=True):
+def write_reports(out_dir, root, recorded_now=True, ahead=None):
     """Write the reports, one run at a time; return None or a one-line reason they could not be written.
 
     Each run writes them after its own records are committed, under a lock, from the gradebook as it is then:
@@ -303,11 +303,16 @@ def write_reports(out_dir, root, recorded_now=True):
 
             with contextlib.suppress(FileNotFoundError):
                 os.remove(stamp_path)
-            records = write(out_dir, root)
+            records = write(out_dir, root, ahead)
             with open(stamp_path, "w", encoding="utf-8") as handle:
                 handle.write(stamp)
     except Exception as error:  # the grades are recorded; say what went wrong with the reports
         return f"the reports could not be written: {type(error).__name__}: {error}"[:300]
+    finally:
+        if ahead:
+            from graders.reports import remove_ahead
+
+            remove_ahead(out_dir)
     print(f"wrote reports for {len(records)} student(s) to {os.path.relpath(out_dir, root)}")
     return None
 
@@ -391,24 +396,25 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
         print(f"{len(summary.queued)} submission(s) new or changed since they were recorded")
         attention = dict(summary.attention)
         clock.end("intake")
-        graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force, recorder, summary.digests)
+        cache_keys = {}
+        graded, failed = _grade(intake_dir, summary.queued, jobs, scheduler, force, recorder, summary.digests,
+                                cache_keys)
         print(f"graded {graded} submission(s) in the sandbox; the others' verdicts were cached")
         for student in failed:
             shutil.rmtree(os.path.join(intake_dir, student), ignore_errors=True)
         attention.update(failed)
         clock.end("sandbox")
         recorded_now = bool(recorder.digests)
+        ahead = None
         if recorded_now:
-            # a score recorded anew (graded now, or a verdict of the cache) may change what the plots show:
-            # matplotlib loads on the other core while nbgrader records, at no cost of wall time
-            from graders.reports import load_plotting
-
-            load_in_background(load_plotting)
+            # a score recorded anew (graded now, or a verdict of the cache) may change what the plots show: they
+            # are drawn on the other core while nbgrader records, from the scores the verdicts give
+            ahead = in_background(draw_plots_ahead, reports_dir, root, cache_keys)
             attention.update(recorder.finish())
         else:
             print("the gradebook is up to date: nothing to record")
     clock.end("recording")
-    problem = write_reports(reports_dir, root, recorded_now)
+    problem = write_reports(reports_dir, root, recorded_now, ahead.result() if ahead else None)
     if problem:
         attention["(reports)"] = problem
     clock.end("reports")
@@ -416,19 +422,42 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     return attention
 
 
-def load_in_background(load):
-    """Call ``load`` (imports) in a thread of its own, while this one waits on other processes; return the thread.
+class in_background:
+    """``function(*arguments)`` called in a thread of its own, while this one waits on other processes.
 
-    An error is left to whoever needs what ``load`` imports (their own import raises it). The thread is not a
-    daemon: the interpreter never ends in the middle of an import.
+    :meth:`result` waits for it and gives what it returned, or None when it raised: what runs in the background
+    is work done ahead (imports, plots), which is done again where it is needed when it failed. The thread is
+    not a daemon: the interpreter never ends in the middle of an import.
     """
-    def quietly():
-        with contextlib.suppress(Exception):
-            load()
 
-    thread = threading.Thread(target=quietly, name=f"load {load.__name__}")
-    thread.start()
-    return thread
+    def __init__(self, function, *arguments):
+        self.value = None
+
+        def call():
+            with contextlib.suppress(Exception):
+                self.value = function(*arguments)
+
+        self.thread = threading.Thread(target=call, name=f"{function.__name__} in the background")
+        self.thread.start()
+
+    def result(self):
+        self.thread.join()
+        return self.value
+
+
+def draw_plots_ahead(reports_dir, root, cache_keys):
+    """Draw the plots while nbgrader records (:func:`graders.reports.draw_ahead`), from the verdicts cached under
+    ``cache_keys`` (``{student: cache key}``: every student of the run); None when a verdict is not in the cache."""
+    from graders.batch import cached_record
+    from graders.reports import draw_ahead  # matplotlib: loaded here, on the core nbgrader leaves free
+
+    outcomes = {}
+    for student, key in cache_keys.items():
+        record = cached_record(key)
+        if record is None:
+            return None
+        outcomes[student] = record["verdicts"]
+    return draw_ahead(reports_dir, root, outcomes)
 
 
 class PhaseClock:
@@ -448,11 +477,12 @@ class PhaseClock:
         return "phase times: " + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in self.phases)
 
 
-def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests):
+def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests, cache_keys):
     """Grade the queued notebooks in the sandbox (after its self-test); ``(graded, {student: reason})``.
 
     Each student whose verdicts are cached is handed to ``recorder`` (a :class:`Recorder`) at once, so that
-    nbgrader records the class while the sandbox grades the rest; a student whose grading failed never is.
+    nbgrader records the class while the sandbox grades the rest, and their cache keys added to ``cache_keys``;
+    a student whose grading failed never is.
     """
     if not queued:
         return 0, {}
@@ -465,6 +495,7 @@ def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests):
     def ready(students):
         recorder.add({student: os.path.join(intake_dir, student) for student in students},
                      {student: digests[student] for student in students})
+        cache_keys.update(students)
 
     return prefetch(intake_dir, jobs, scheduler, force, on_ready=ready)
 

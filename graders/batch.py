@@ -61,7 +61,8 @@ def _store(key, record):
     os.replace(temporary, path)
 
 
-def _load(key):
+def cached_record(key):
+    """The verdicts cached under ``key`` (``{"verdicts": {function: fields}, "cell_errors": [...]}``), or None."""
     try:
         with open(_cache_path(key), encoding="utf-8") as handle:
             return json.load(handle)
@@ -78,7 +79,7 @@ def cached_grade(notebook):
     cell_errors : list of dict
     """
     key = submission_key(notebook, grader_version())
-    record = _load(key)
+    record = cached_record(key)
     if record is None:
         record = grade_to_record(nbformat.writes(notebook))
         _store(key, record)
@@ -96,19 +97,19 @@ def pending_notebooks(intake_dir, force=False):
         that memory does not grow with the class).
     students : dict of str to list of str
         ``{cache key: the students whose notebook has that key}``.
-    cached : list of str
-        The students whose verdicts are cached already.
+    cached : dict of str to str
+        ``{student: cache key}`` of the students whose verdicts are cached already.
     """
     version = grader_version()
-    pending, students, cached = {}, {}, []
+    pending, students, cached = {}, {}, {}
     for path in sorted(glob.glob(os.path.join(glob.escape(intake_dir), "*", ASSIGNMENT, "*.ipynb"))):
         key = submission_key(nbformat.v4.reads(_read_text(path)), version)  # validated by the intake
         student = os.path.basename(os.path.dirname(os.path.dirname(path)))
-        if force or _load(key) is None:
+        if force or cached_record(key) is None:
             pending.setdefault(key, path)
             students.setdefault(key, []).append(student)
         else:
-            cached.append(student)
+            cached[student] = key
     return pending, students, cached
 
 
@@ -138,8 +139,9 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
 
     With ``force``, every notebook of ``intake_dir`` is graded again and its cached verdicts replaced.
-    ``on_ready(students)`` is called with the students whose verdicts are cached: first those cached already,
-    then those of each notebook as soon as its verdicts are (never with a student whose grading failed).
+    ``on_ready(students)`` is called with the students whose verdicts are cached, ``{student: cache key}``:
+    first those cached already, then those of each notebook as soon as its verdicts are (never with a student
+    whose grading failed).
 
     A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
 
@@ -172,7 +174,7 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
             reason = f"grading failed: {type(error).__name__}: {error}"[:300]
             failed.update({student: reason for student in students[key]})
         else:
-            on_ready(students[key])
+            on_ready(dict.fromkeys(students[key], key))
         progress.update()
 
     if scheduler:

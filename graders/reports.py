@@ -206,7 +206,7 @@ def load_plotting():
     """Import the parts of matplotlib that drawing the plots uses (about a third of a second).
 
     A run calls it in the background while it waits for nbgrader, when a plot is likely to be drawn again
-    (:func:`graders.autograde.load_in_background`); :func:`write_plots` imports them anyway.
+    (:func:`draw_ahead`); :func:`write_plots` imports them anyway.
     """
     import matplotlib.backends.backend_agg  # noqa: F401
     import matplotlib.figure  # noqa: F401
@@ -367,31 +367,48 @@ def _draw_and_exit(draw, data, path):
         os._exit(status)
 
 
-def write_plots(records, stats, out_dir, points):
+def plot_jobs(records, stats, points):
+    """``[(file name, data, draw)]`` of the plots: ``draw(data)`` is the figure saved under the file name."""
+    return [("grade_distribution.png", distribution_data(records, stats), draw_distribution),
+            ("function_scores.png", function_scores_data(records, points), draw_function_scores)]
+
+
+def write_plots(records, stats, out_dir, points, ahead=None):
     """Write ``grade_distribution.png`` and ``function_scores.png`` into ``out_dir``, each unless it is there
     already, drawn from the same data.
 
     A plot is drawn again unless the folder's :data:`PLOTS_DRAWN` says it was drawn from the same data (its
     :func:`plot_key`: the values plotted, as read from the gradebook now, the grader version and matplotlib's)
     and the file still has the digest it had when drawn. Drawing takes most of a second; a run that recorded
-    submissions without changing a value the plots show draws neither.
+    submissions without changing a value the plots show draws neither. A plot drawn ahead (:func:`draw_ahead`)
+    from data with the same key is the same file: it is moved into place instead of being drawn again.
+
+    Parameters
+    ----------
+    ahead : dict, optional
+        ``{file name: (plot key, path of the file drawn ahead)}``.
 
     Returns
     -------
     list of str
-        The plots drawn.
+        The plots written.
     """
     drawn_path = os.path.join(out_dir, PLOTS_DRAWN)
     drawn = _read_json(drawn_path)
+    ahead = ahead or {}
     jobs = []
-    for name, data, draw in (("grade_distribution.png", distribution_data(records, stats), draw_distribution),
-                             ("function_scores.png", function_scores_data(records, points), draw_function_scores)):
+    for name, data, draw in plot_jobs(records, stats, points):
         path = os.path.join(out_dir, name)
         key = plot_key(name, data)
         if drawn.get(name) != {"data": key, "file": _file_digest(path)}:
             drawn.pop(name, None)
             jobs.append((name, key, draw, data, path))
-    draw_plots([(draw, data, path) for _, _, draw, data, path in jobs])
+    to_draw = []
+    for name, key, draw, data, path in jobs:
+        if ahead.get(name, (None, None))[0] == key and _moved(ahead[name][1], path):
+            continue
+        to_draw.append((draw, data, path))
+    draw_plots(to_draw)
     redrawn = []
     for name, key, _, _, path in jobs:
         drawn[name] = {"data": key, "file": _file_digest(path)}
@@ -402,6 +419,115 @@ def write_plots(records, stats, out_dir, points):
             json.dump(drawn, handle, sort_keys=True)
         os.replace(temporary, drawn_path)
     return redrawn
+
+
+def _moved(source, destination):
+    """Move the file ``source`` to ``destination``; whether it was there to move."""
+    try:
+        os.replace(source, destination)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+#: Folders of plots drawn ahead, one per process (``.ahead-<pid>``) in the reports folder.
+AHEAD_PREFIX = ".ahead-"
+
+
+def expected_records(records, outcomes, points):
+    """The records of ``records`` as they will be once the students of ``outcomes`` are recorded.
+
+    A student's function is scored as nbgrader scores its autograded test cell: its points when its verdict
+    passed, else 0; the student's total changes by as much (a new student's total is the sum), the late
+    penalty stays. A manual grade the gradebook holds would make the guess wrong; what is drawn from a wrong
+    guess is never used (:func:`write_plots` compares keys made from the gradebook's own values).
+
+    Parameters
+    ----------
+    records : list of dict
+        As :func:`collect` gives them.
+    outcomes : dict
+        ``{student: {function: verdict fields}}`` (the verdicts as graded: ``passed``, ``check``,
+        ``diagnosis``, ``property``, ``message``).
+    points : dict
+        ``{function: points}``.
+
+    Returns
+    -------
+    list of dict
+        Sorted by student, as :func:`collect` sorts them.
+    """
+    by_student = {record["student"]: record for record in records}
+    for student, verdicts in outcomes.items():
+        old = by_student.get(student, {"raw_total": 0.0, "late_penalty": 0.0, "max": float(sum(points.values())),
+                                       "functions": {}})
+        functions = {}
+        for name in GRADED_FUNCTIONS:
+            if name in verdicts and name in points:
+                fields = {key: verdicts[name].get(key) for key in ("passed", "check", "diagnosis", "property",
+                                                                     "message")}
+                functions[name] = {"score": float(points[name]) if fields["passed"] else 0.0,
+                                   "max": float(points[name]), **fields}
+        change = sum(f["score"] for f in functions.values()) - sum(
+            old["functions"].get(name, {}).get("score", 0.0) for name in functions)
+        by_student[student] = {"student": student, **final_total(old["raw_total"] + change, old["max"],
+                                                                 old["late_penalty"]),
+                               "functions": functions}
+    return [by_student[student] for student in sorted(by_student)]
+
+
+def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
+    """Draw the plots as they will be once the students of ``outcomes`` are recorded, while nbgrader records them.
+
+    The records are read now (:func:`collect`) and changed by :func:`expected_records`; the plots go into this
+    process's folder ``out_dir/.ahead-<pid>`` (the folders of processes that ended are removed first).
+
+    Parameters
+    ----------
+    outcomes : dict
+        ``{student: {function: verdict fields}}``.
+
+    Returns
+    -------
+    dict
+        ``{file name: (plot key, path)}``, for :func:`write_plots`.
+    """
+    load_plotting()
+    records = expected_records(collect(root), outcomes, points)
+    stats = summary(records)
+    remove_ahead(out_dir, only_ended=True)
+    folder = os.path.join(out_dir, f"{AHEAD_PREFIX}{os.getpid()}")
+    os.makedirs(folder, exist_ok=True)
+    drawn = {}
+    for name, data, draw in plot_jobs(records, stats, points):
+        path = os.path.join(folder, name)
+        _draw_plot(draw, data, path)
+        drawn[name] = (plot_key(name, data), path)
+    return drawn
+
+
+def remove_ahead(out_dir, only_ended=False):
+    """Remove this process's folder of plots drawn ahead; with ``only_ended``, those of processes that ended."""
+    import shutil
+
+    for name in os.listdir(out_dir) if os.path.isdir(out_dir) else []:
+        if not name.startswith(AHEAD_PREFIX):
+            continue
+        owner = name[len(AHEAD_PREFIX):]
+        mine = owner == str(os.getpid())
+        if (not only_ended and mine) or (only_ended and not mine and not _running(owner)):
+            shutil.rmtree(os.path.join(out_dir, name), ignore_errors=True)
+
+
+def _running(pid_text):
+    """Whether the process of id ``pid_text`` (text) is running."""
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def plot_key(name, data):
@@ -432,9 +558,9 @@ def _read_json(path):
     return value if isinstance(value, dict) else {}
 
 
-def write_reports(out_dir, root=ROOT):
+def write_reports(out_dir, root=ROOT, ahead=None):
     """Write every report into ``out_dir`` (a file that would be written as it is is left alone); return the
-    records."""
+    records. ``ahead``: plots drawn ahead (:func:`draw_ahead`), used where the gradebook gives the same data."""
     records = collect(root)
     stats = summary(records)
     os.makedirs(os.path.join(out_dir, "junit"), exist_ok=True)
@@ -442,7 +568,7 @@ def write_reports(out_dir, root=ROOT):
     fault_point("reports")
     write_if_changed(os.path.join(out_dir, "report.json"),
                      json.dumps({"summary": stats, "students": records}, indent=1, sort_keys=True).encode("utf-8"))
-    write_plots(records, stats, out_dir, FUNCTION_POINTS)
+    write_plots(records, stats, out_dir, FUNCTION_POINTS, ahead)
     for record in records:
         write_junit(record, os.path.join(out_dir, "junit", record["student"] + ".xml"))
     return records

@@ -142,3 +142,14 @@ def test_the_parts_of_a_class_are_disjoint_and_cover_it():
         assert all(len(owner) == 1 for owner in owners)
         sizes = [sum(owner == [part] for owner in owners) for part in range(1, parts + 1)]
         assert min(sizes) > 0.5 * len(students) / parts  # balanced enough to share the work
+
+
+@pytest.mark.parametrize("function, arguments, value", [
+    (lambda a, b: a + b, (2, 3), 5),
+    (lambda: 1 / 0, (), None),  # work done ahead that failed: done again where it is needed
+], ids=["returns", "raises"])
+def test_work_in_the_background_gives_its_value_or_none(function, arguments, value):
+    from graders.autograde import in_background
+
+    work = in_background(function, *arguments)
+    assert work.result() == value and not work.thread.is_alive() and not work.thread.daemon

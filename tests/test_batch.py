@@ -54,7 +54,7 @@ def test_what_grading_never_runs_leaves_the_key(change):
 def test_store_and_load_round_trip_atomically(cache):
     record = {"verdicts": {"f": {"passed": True}}, "cell_errors": [{"cell": 1, "error": "E"}]}
     batch._store("ab" + "0" * 62, record)
-    assert batch._load("ab" + "0" * 62) == record
+    assert batch.cached_record("ab" + "0" * 62) == record
     assert [p.name for p in (cache / "ab").iterdir()] == ["ab" + "0" * 62 + ".json"]
 
 
@@ -64,7 +64,7 @@ def test_a_missing_or_broken_cache_entry_is_a_miss(cache, content):
     if content is not None:
         (cache / "cd").mkdir(parents=True)
         (cache / "cd" / f"{key}.json").write_text(content)
-    assert batch._load(key) is None
+    assert batch.cached_record(key) is None
 
 
 def test_cached_grade_gives_verdicts_from_the_cache():
@@ -90,13 +90,13 @@ def test_pending_notebooks_groups_students_by_key_and_skips_cached(tmp_path):
     same = batch.submission_key(notebook("def f(): pass"), version)
     other = batch.submission_key(notebook("def f(): return 2"), version)
     pending, students, cached = batch.pending_notebooks(str(intake))
-    assert students == {same: ["alice", "bob"], other: ["carol"]} and cached == []
+    assert students == {same: ["alice", "bob"], other: ["carol"]} and cached == {}
     assert pending[same].endswith("alice/regularization/Regularization.ipynb")
     batch._store(other, {"verdicts": {}, "cell_errors": []})
     pending, students, cached = batch.pending_notebooks(str(intake))
-    assert list(students) == [same] and cached == ["carol"]
+    assert list(students) == [same] and cached == {"carol": other}
     pending, students, cached = batch.pending_notebooks(str(intake), force=True)
-    assert set(students) == {same, other} and cached == []
+    assert set(students) == {same, other} and cached == {}
 
 
 def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):

@@ -40,7 +40,7 @@ for student in students:
         notebooks[student] = handle.read()
 if mode == "cached":
     version = grader_version()
-    results = {student: batch._load(batch.submission_key(nbformat.reads(text, as_version=4), version))
+    results = {student: batch.cached_record(batch.submission_key(nbformat.reads(text, as_version=4), version))
                for student, text in notebooks.items()}
 else:
     with ProcessPoolExecutor(1 if len(students) < 3 else 2) as pool:

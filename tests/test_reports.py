@@ -294,3 +294,119 @@ def test_plots_drawn_at_once_are_the_bytes_drawn_one_after_the_other(tmp_path):
     for index, (draw, data) in enumerate(jobs):
         reports.draw_plots([(draw, data, tmp_path / f"alone-{index}.png")])
         assert (tmp_path / f"together-{index}.png").read_bytes() == (tmp_path / f"alone-{index}.png").read_bytes()
+
+
+# Plots drawn while nbgrader records, from the scores the verdicts give; used only when the gradebook agrees.
+
+def _outcome(passed_functions, diagnosis=None):
+    """Verdict fields of every function: passed for those named, else failed (with ``diagnosis``)."""
+    return {name: {"function": name, "passed": name in passed_functions, "check": None if name in passed_functions
+                   else "values", "message": "m", "diagnosis": None if name in passed_functions else diagnosis,
+                   "property": None} for name in GRADED_FUNCTIONS}
+
+
+def test_expected_records_score_each_verdict_as_nbgrader_scores_its_test_cell():
+    records = _class()
+    records[1]["late_penalty"] = 1.0  # bob: kept, and taken off the new total
+    outcomes = {"bob": _outcome(set(GRADED_FUNCTIONS)),
+                "ada": _outcome(set(GRADED_FUNCTIONS) - {"forward_propagation_with_dropout"}, "dropout_no_scaling"),
+                "dee": _outcome({"compute_cost_with_regularization"})}
+    expected = {record["student"]: record for record in reports.expected_records(records, outcomes, POINTS)}
+    full = float(sum(POINTS.values()))
+    assert list(expected) == ["ada", "bob", "cy", "dee"]
+    assert expected["bob"]["raw_total"] == full and expected["bob"]["total"] == full - 1.0
+    assert all(f["passed"] and f["score"] == POINTS[name] for name, f in expected["bob"]["functions"].items())
+    lost = POINTS["forward_propagation_with_dropout"]
+    assert expected["ada"]["total"] == full - lost
+    assert expected["ada"]["functions"]["forward_propagation_with_dropout"] == {
+        "score": 0.0, "max": lost, "passed": False, "check": "values", "diagnosis": "dropout_no_scaling",
+        "property": None, "message": "m"}
+    assert expected["cy"] == records[2]  # not recorded: as read
+    assert expected["dee"]["total"] == POINTS["compute_cost_with_regularization"] and expected["dee"]["max"] == full
+
+
+def _ahead(records, folder):
+    """Both plots of ``records`` drawn into ``folder``, as draw_ahead gives them: ``{name: (key, path)}``."""
+    stats = reports.summary(records)
+    folder.mkdir()
+    drawn = {}
+    for name, data, draw in reports.plot_jobs(records, stats, POINTS):
+        reports.draw_plots([(draw, data, folder / name)])
+        drawn[name] = (reports.plot_key(name, data), str(folder / name))
+    return drawn
+
+
+def test_a_plot_drawn_ahead_from_the_same_data_is_moved_into_place_and_never_drawn_again(tmp_path, monkeypatch):
+    records = _class()
+    ahead = _ahead(records, tmp_path / "ahead")
+    expected = {name: open(path, "rb").read() for name, (_, path) in ahead.items()}
+    drawn = []
+    monkeypatch.setattr(reports, "draw_plots", lambda jobs: drawn.extend(jobs))
+    out = tmp_path / "reports"
+    out.mkdir()
+    assert reports.write_plots(records, reports.summary(records), str(out), POINTS, ahead) == list(expected)
+    assert drawn == [] and {name: (out / name).read_bytes() for name in expected} == expected
+    monkeypatch.undo()
+    assert reports.write_plots(records, reports.summary(records), str(out), POINTS) == []  # recorded as drawn
+
+
+def test_a_plot_drawn_ahead_from_other_data_is_not_used(tmp_path, monkeypatch):
+    guessed = _class()
+    guessed[0]["functions"]["compute_cost_with_regularization"].update(score=0.0, passed=False)  # a wrong guess
+    ahead = _ahead(guessed, tmp_path / "ahead")
+    drawn = []
+    monkeypatch.setattr(reports, "draw_plots", lambda jobs: drawn.extend(path for _, _, path in jobs))
+    records = _class()
+    reports.write_plots(records, reports.summary(records), str(tmp_path), POINTS, ahead)
+    assert sorted(os.path.basename(path) for path in drawn) == sorted(ahead)
+
+
+def test_folders_drawn_ahead_are_removed_by_their_process_or_once_it_ended(tmp_path):
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    for owner in (str(os.getpid()), ended, str(os.getppid())):
+        (tmp_path / f"{reports.AHEAD_PREFIX}{owner}").mkdir()
+    reports.remove_ahead(str(tmp_path), only_ended=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{reports.AHEAD_PREFIX}{owner}" for owner in (str(os.getpid()), str(os.getppid())))
+    reports.remove_ahead(str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == [f"{reports.AHEAD_PREFIX}{os.getppid()}"]
+
+
+RUN_COUNTING_PLOTS_DRAWN_AFTER_RECORDING = """
+import graders.autograde as autograde
+import graders.reports
+
+drawn = []
+draw_plots = graders.reports.draw_plots
+graders.reports.draw_plots = lambda jobs: (drawn.extend(jobs), draw_plots(jobs))
+try:
+    autograde.main([])
+finally:
+    print("plots drawn after recording:", len(drawn))
+"""
+
+
+def test_a_rerun_that_changes_a_score_draws_its_plots_while_nbgrader_records(released_template, tmp_path):
+    """The plots come from the drawing done ahead, and are the bytes ``make reports`` draws from the gradebook."""
+    import shutil
+
+    course = str(tmp_path / "course")
+    shutil.copytree(released_template, course, symlinks=True)
+    solutions = reference_solutions()
+    write_submission(make_submission(solutions), course, "ada")
+    wrong = {**solutions, "compute_cost_with_regularization": solutions["compute_cost_with_regularization"].replace(
+        "return cost", "return 2 * cost")}
+    assert wrong != solutions
+    write_submission(make_submission(wrong), course, "bob")
+    make(course, "autograde")
+    write_submission(make_submission(solutions), course, "bob")  # bob's score changes
+    result = subprocess.run([sys.executable, "-c", RUN_COUNTING_PLOTS_DRAWN_AFTER_RECORDING], cwd=course, text=True,
+                            capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT}, check=True)
+    assert "plots drawn after recording: 0" in result.stdout, result.stdout + result.stderr
+    names = ("grade_distribution.png", "function_scores.png")
+    ahead = {name: open(os.path.join(course, "reports", name), "rb").read() for name in names}
+    assert not [name for name in os.listdir(os.path.join(course, "reports")) if name.startswith(reports.AHEAD_PREFIX)]
+    os.remove(os.path.join(course, "reports", reports.PLOTS_DRAWN))
+    make(course, "reports")
+    assert {name: open(os.path.join(course, "reports", name), "rb").read() for name in names} == ahead
