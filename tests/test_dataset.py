@@ -47,8 +47,10 @@ def printed_accuracies(notebook, path=DATASET):
     results = {}
     for run, label in LABELS.items():
         [line] = [line for line in lines if line.startswith(f"{label}: ")]
-        train, test = re.fullmatch(rf"{re.escape(label)}: train accuracy ([01]\.[0-9]{{4}}), "
-                                   r"test accuracy ([01]\.[0-9]{4})", line).groups()
+        printed = re.fullmatch(rf"{re.escape(label)}: train accuracy ([01]\.[0-9]{{4}}), "
+                               r"test accuracy ([01]\.[0-9]{4})", line)
+        assert printed, line
+        train, test = printed.groups()
         results[run] = (examples_fraction(float(train), train_X.shape[1]),
                         examples_fraction(float(test), test_X.shape[1]))
     return results
