@@ -29,7 +29,8 @@ def train_and_measure(path):
 
 
 def examples_fraction(printed, examples):
-    """The fraction of ``examples`` that an accuracy printed with four decimals rounds (1 / examples > 1e-4: one)."""
+    """The fraction of ``examples`` that an accuracy printed with four decimals rounds: only one does, as long as
+    ``1 / examples`` is more than 1e-4."""
     right = round(printed * examples)
     assert abs(printed - right / examples) <= 0.5e-4 + 1e-12, (printed, examples)
     return right / examples
