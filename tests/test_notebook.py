@@ -7,21 +7,15 @@ import sys
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, points_by_function, read_source_notebook
-from graders.sandbox import copy_student_files
-from tests.notebooks import make_submission, reference_solutions
+from tests.completed_notebook import completed_notebook
 
 
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("student")
-    copy_student_files(folder)
-    notebook = make_submission(reference_solutions())
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-                   ).execute()
-    return notebook
+    """The completed release, run top to bottom (one execution per test run, shared with tests/test_dataset.py)."""
+    return completed_notebook(tmp_path_factory)
 
 
 def test_runs_without_error(executed):

@@ -13,8 +13,10 @@ from tests.conftest import copy_course, make
 NO, L2, DROPOUT = (dataset_story.run_label(options) for options in dataset_story.RUNS)
 
 
-def _write_separable(path, seed=0):
-    """A noise-free, linearly separable dataset with a margin: nothing to overfit, nothing to gain."""
+def _write_separable(path, seed=0, examples=50):
+    """A noise-free, linearly separable dataset with a margin: nothing to overfit, nothing to gain. It has
+    ``examples`` training and as many test examples: few, as each of the fixed number of training iterations takes
+    the longer the more examples there are."""
     rng = np.random.RandomState(seed)
 
     def draw(count):
@@ -22,8 +24,8 @@ def _write_separable(path, seed=0):
         points = points[np.abs(points[:, 0] - points[:, 1]) > 0.15][:count]
         return points, (points[:, 0] > points[:, 1]).astype(float).reshape(-1, 1)
 
-    X, y = draw(200)
-    Xval, yval = draw(200)
+    X, y = draw(examples)
+    Xval, yval = draw(examples)
     scipy.io.savemat(path, {"X": X, "y": y, "Xval": Xval, "yval": yval})
 
 
@@ -61,14 +63,16 @@ def test_the_runs_are_the_notebooks():
 
 
 @pytest.fixture(scope="module")
-def separable_course(tmp_path_factory):
+def separable_release(tmp_path_factory):
+    """``(course, what make release printed)``: a course with a separable data.mat, released once (its three models
+    trained once, by that release)."""
     course = copy_course(tmp_path_factory.mktemp("course") / "course")
     _write_separable(os.path.join(course, "data", "data.mat"))
-    return course
+    return course, make(course, "release")
 
 
-def test_make_release_warns_in_one_line_and_goes_on(separable_course):
-    result = make(separable_course, "release")
+def test_make_release_warns_in_one_line_and_goes_on(separable_release):
+    separable_course, result = separable_release
     lines = [line for line in result.stderr.splitlines() if "Removing existing assignment" not in line]
     [warning] = lines
     assert warning.startswith("make release: warning: data/data.mat no longer tells the notebook's story: ")
@@ -79,8 +83,8 @@ def test_make_release_warns_in_one_line_and_goes_on(separable_course):
     assert cached == dataset_story.content_hash(os.path.join(separable_course, "data", "data.mat")) + ".json"
 
 
-def test_a_measured_dataset_is_not_trained_again(separable_course, monkeypatch):
-    make(separable_course, "release")  # measured once (the test above may have run first)
+def test_a_measured_dataset_is_not_trained_again(separable_release, monkeypatch):
+    separable_course, _ = separable_release
     monkeypatch.setattr(dataset_story, "measure", _never_trains)
     path = os.path.join(separable_course, "source", "regularization", "datasets", "data.mat")
     warning = dataset_story.check(path, cache_dir=os.path.join(separable_course, ".cache", "dataset-story"),
