@@ -338,7 +338,7 @@ def test_a_process_left_holding_the_pipe_does_not_keep_the_reader_waiting():
 
 
 def test_a_writer_that_closes_the_pipe_early_is_killed_after_the_grace(monkeypatch):
-    monkeypatch.setattr(sandbox, "DRAIN_SECONDS", 0.5)
+    monkeypatch.setattr(sandbox, "DRAIN_SECONDS", 0.2)
     source = "import os, sys, time\nos.close(int(sys.argv[1]))\ntime.sleep(1000)"
     data, _, seconds, process = bounded(_read_from, source, 60.0)
     assert data == b"" and seconds < 10 and process.returncode == -9
