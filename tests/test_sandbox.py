@@ -5,12 +5,14 @@ then real student code in the real sandbox, through :func:`graders.grading.grade
 result channel, the working folder and the process limit of another submission.
 """
 import json
+import pathlib
 import re
 import os
 import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -322,9 +324,10 @@ def test_the_reader_stops_at_its_byte_cap_and_kills_the_writer():
 
 
 def test_the_reader_stops_at_the_deadline_and_kills_the_writer():
+    deadline = 1.0  # seconds; a Python starts and writes in a few hundredths
     source = "import os, sys, time\nos.write(int(sys.argv[1]), b'P')\ntime.sleep(1000)"
-    data, overflowed, seconds, process = bounded(_read_from, source, 1.5)
-    assert data == b"P" and not overflowed and 1.4 < seconds < 5 and process.returncode == -9
+    data, overflowed, seconds, process = bounded(_read_from, source, deadline)
+    assert data == b"P" and not overflowed and deadline - 0.1 < seconds < deadline + 3.5 and process.returncode == -9
 
 
 def test_a_process_left_holding_the_pipe_does_not_keep_the_reader_waiting():
@@ -335,7 +338,7 @@ def test_a_process_left_holding_the_pipe_does_not_keep_the_reader_waiting():
 
 
 def test_a_writer_that_closes_the_pipe_early_is_killed_after_the_grace(monkeypatch):
-    monkeypatch.setattr(sandbox, "DRAIN_SECONDS", 0.5)
+    monkeypatch.setattr(sandbox, "DRAIN_SECONDS", 0.2)
     source = "import os, sys, time\nos.close(int(sys.argv[1]))\ntime.sleep(1000)"
     data, _, seconds, process = bounded(_read_from, source, 60.0)
     assert data == b"" and seconds < 10 and process.returncode == -9
@@ -460,18 +463,35 @@ def _hostile_tree(root, outside):
     os.chmod(root, 0)
 
 
-def test_remove_tree_removes_any_tree_and_nothing_outside(tmp_path):
-    outside = tmp_path / "keep" / "precious.txt"
+@pytest.fixture
+def job_folders_place(tmp_path):
+    """A fresh folder on the file system where the sandbox makes its job folders, which :func:`sandbox.remove_tree`
+    removes: a memory file system where there is one (there, removing a folder 1 500 deep takes a hundredth of
+    the seconds it takes on a journaled disk), else ``tmp_path``."""
+    parent = sandbox.job_folders_parent()
+    if parent is None:
+        yield tmp_path
+        return
+    folder = tempfile.mkdtemp(prefix="test-remove-tree-", dir=parent)
+    try:
+        yield pathlib.Path(folder)
+    finally:
+        for command in (["chmod", "-R", "u+rwx", folder], ["rm", "-rf", folder]):  # any depth, what a failure left
+            subprocess.run(command, check=False, capture_output=True)
+
+
+def test_remove_tree_removes_any_tree_and_nothing_outside(job_folders_place):
+    outside = job_folders_place / "keep" / "precious.txt"
     outside.parent.mkdir()
     outside.write_text("keep me")
-    root = str(tmp_path / "left")
+    root = str(job_folders_place / "left")
     _hostile_tree(root, str(outside))
     bounded(sandbox.remove_tree, root, seconds=60)
     assert not os.path.lexists(root) and outside.read_text() == "keep me"
     sandbox.remove_tree(root)  # gone already: nothing to do, nothing raised
-    (tmp_path / "file").write_text("x")
-    sandbox.remove_tree(str(tmp_path / "file"))
-    assert not (tmp_path / "file").exists()
+    (job_folders_place / "file").write_text("x")
+    sandbox.remove_tree(str(job_folders_place / "file"))
+    assert not (job_folders_place / "file").exists()
 
 
 # Real student code in the real sandbox.
@@ -647,7 +667,11 @@ def {COST}(A3, Y, parameters, lambd):
     assert sandbox.case_output(result, COST, "public") == 8008.0
 
 
-# Two submissions graded at once by two threads of one process, as on a Dask worker.
+# Two submissions graded at once by two threads of one process, as on a Dask worker. Both keep one timetable on
+# the machine's monotonic clock, which the sandboxes share: the holder takes every process its user may run and
+# keeps them until HOLD_UNTIL; the forker forks at FORK_AT, meanwhile. Each says when it did so. Seconds after the
+# threads start (a sandbox starts in about 0.3 s on a busy machine, and the holder takes its processes in 0.1 s).
+FORK_AT, HOLD_UNTIL = 1.5, 2.5
 HOLDER = f'''
 import os, time
 children = 0
@@ -659,14 +683,17 @@ try:
         children += 1
 except OSError:
     pass
-time.sleep(4)
-os.environ["COUNT"] = str(children)  # graded functions see modules, not notebook variables
+held = time.monotonic()
+time.sleep(max(0.0, HOLD_UNTIL - held))
+# graded functions see modules, not notebook variables
+os.environ.update(COUNT=str(children), HELD=repr(held), RELEASED=repr(time.monotonic()))
 def {COST}(A3, Y, parameters, lambd):
-    return (os.getuid(), int(os.environ["COUNT"]))
+    return (os.getuid(), int(os.environ["COUNT"]), float(os.environ["HELD"]), float(os.environ["RELEASED"]))
 '''
 FORKER = f'''
 import os, time
-time.sleep(2)
+time.sleep(max(0.0, FORK_AT - time.monotonic()))
+began = time.monotonic()
 forked = 0
 for _ in range(10):
     try:
@@ -677,18 +704,20 @@ for _ in range(10):
         os._exit(0)
     os.waitpid(pid, 0)
     forked += 1
-os.environ["COUNT"] = str(forked)
+os.environ.update(COUNT=str(forked), BEGAN=repr(began), ENDED=repr(time.monotonic()))
 def {COST}(A3, Y, parameters, lambd):
-    return (os.getuid(), int(os.environ["COUNT"]))
+    return (os.getuid(), int(os.environ["COUNT"]), float(os.environ["BEGAN"]), float(os.environ["ENDED"]))
 '''
 
 
 def test_two_threads_grading_at_once_have_their_own_uids_and_process_limits():
     cases, arrays = worker_job(("public",))
     results = {}
+    now = time.monotonic()
+    timetable = f"FORK_AT = {now + FORK_AT!r}\nHOLD_UNTIL = {now + HOLD_UNTIL!r}\n"
 
     def grade(name, source):
-        notebook = make_submission({**reference_solutions(), COST: source})
+        notebook = make_submission({**reference_solutions(), COST: timetable + source})
         results[name] = sandbox.run_submission(notebook, cases, arrays)
 
     threads = [threading.Thread(target=grade, args=item, daemon=True)
@@ -698,9 +727,10 @@ def test_two_threads_grading_at_once_have_their_own_uids_and_process_limits():
     for thread in threads:
         thread.join(BOUND_SECONDS)
     assert not any(thread.is_alive() for thread in threads)
-    holder_uid, holder_children = sandbox.case_output(results["holder"], COST, "public")
-    forker_uid, forked = sandbox.case_output(results["forker"], COST, "public")
+    holder_uid, holder_children, held, released = sandbox.case_output(results["holder"], COST, "public")
+    forker_uid, forked, began, ended = sandbox.case_output(results["forker"], COST, "public")
     assert holder_children < sandbox.LIMITS["RLIMIT_NPROC"] <= holder_children + 2  # it reached its limit
+    assert held < began and ended < released  # ... and kept its processes while the other forked
     assert forked == 10  # ... which does not count against the other submission
     if os.getuid() == 0:
         assert holder_uid != forker_uid and {holder_uid, forker_uid} <= set(sandbox.SANDBOX_UIDS)
@@ -749,40 +779,55 @@ def {COST}(A3, Y, parameters, lambd):
 
 
 # Time limits are kept outside the sandbox; the cells a student added share a budget of their own.
+# The tests that wait for a clock to run out set short ones (a busy loop burns a core until then): every step of
+# an honest submission takes a few hundredths of a second at most, and the grader's grace still comes after.
+SECONDS_PER_CALL = 1.0
+SECONDS_PER_CELL = 1.5
+EXTRA_CELLS_SECONDS = 1.5
+STEP_GRACE_SECONDS = 0.5
+
+
+@pytest.fixture
+def short_clocks(monkeypatch):
+    """The limits of time of a submission set to the values above for the test."""
+    monkeypatch.setattr(sandbox, "SECONDS_PER_CALL", SECONDS_PER_CALL)
+    monkeypatch.setattr(sandbox, "SECONDS_PER_CELL", SECONDS_PER_CELL)
+    monkeypatch.setattr(sandbox, "EXTRA_CELLS_SECONDS", EXTRA_CELLS_SECONDS)
+    monkeypatch.setattr(sandbox, "STEP_GRACE_SECONDS", STEP_GRACE_SECONDS)
+
+
 SILENCE_THE_ALARM = ("import signal\nsignal.setitimer(signal.ITIMER_REAL, 0)\n"
                      "signal.signal(signal.SIGALRM, signal.SIG_IGN)\n")
 STOPPED_STEPS = {
     "call": ({COST: reference_solutions()[COST].replace(
         "    m = Y.shape[1]", "    " + SILENCE_THE_ALARM.replace("\n", "\n    ") + "while True: pass\n    m = Y.shape[1]")},
-        "calling it did not finish within 2 s"),
+        f"calling it did not finish within {SECONDS_PER_CALL:g} s"),
     "cell": ({COST: reference_solutions()[COST] + "\n" + SILENCE_THE_ALARM + "while True: pass"},
              "is not defined"),
 }
 
 
 @pytest.mark.parametrize("step", STOPPED_STEPS, ids=STOPPED_STEPS)
-def test_a_step_that_silences_the_alarm_is_stopped_by_the_graders_clock(step, monkeypatch):
-    monkeypatch.setattr(sandbox, "SECONDS_PER_CALL", 2.0)
-    monkeypatch.setattr(sandbox, "SECONDS_PER_CELL", 3.0)
+def test_a_step_that_silences_the_alarm_is_stopped_by_the_graders_clock(step, short_clocks):
     replaced, said = STOPPED_STEPS[step]
     started = time.monotonic()
     verdicts, cell_errors = bounded(grade_notebook, make_submission({**reference_solutions(), **replaced}), seconds=40)
     assert time.monotonic() - started < 25
     assert said in verdicts[COST].message and not verdicts[COST].passed
     assert all(verdict.passed for name, verdict in verdicts.items() if name != COST)
-    assert [error["error"] for error in cell_errors] == (["this cell did not finish within 3 s; it was skipped"]
-                                                         if step == "cell" else [])
+    assert [error["error"] for error in cell_errors] == (
+        [f"this cell did not finish within {SECONDS_PER_CELL:g} s; it was skipped"] if step == "cell" else [])
 
 
+# Each slow cell takes 40 % of the added cells' budget: two fit in it, the third does not (20 % either side).
 ADDED_CELLS = {
-    "slow": ["import time\ntime.sleep(1.2)"] * 4,
+    "slow": [f"import time\ntime.sleep({0.4 * EXTRA_CELLS_SECONDS:g})"] * 4,
     "silencing-the-alarm": [SILENCE_THE_ALARM + "while True: pass", "x = 1"],
 }
 
 
 @pytest.mark.parametrize("added", ADDED_CELLS, ids=ADDED_CELLS)
-def test_added_cells_share_a_budget_and_the_graded_functions_keep_theirs(added, monkeypatch):
-    monkeypatch.setattr(sandbox, "EXTRA_CELLS_SECONDS", 3.0)
+def test_added_cells_share_a_budget_and_the_graded_functions_keep_theirs(added, short_clocks):
     notebook = make_submission(reference_solutions(), extra_cells=[(9, source) for source in ADDED_CELLS[added]])
     extra = sorted(sandbox.extra_cell_indices(notebook))
     assert len(extra) == len(ADDED_CELLS[added])
@@ -799,31 +844,41 @@ def test_the_release_cells_are_not_added_cells():
     assert [notebook.cells[index].source for index in sandbox.extra_cell_indices(notebook)] == ["x = 1"]
 
 
-FOUR_LARGE_CHILDREN = """\
-import os, numpy as np
+# The memory of a submission, made small for the test that fills it (an honest submission uses under 20 MiB).
+SUBMISSION_MEMORY_BYTES = 256 * 1024 ** 2
+DOUBLE_BYTES = 8
+# Four children of 60 % of a submission's memory each (written, then held while the others write theirs): each
+# one fits, together they do not. One call of 125 % of it, under the address space a process may have.
+FOUR_LARGE_CHILDREN = f"""\
+import os, time, numpy as np
 pids = []
 for _ in range(4):
     pid = os.fork()
     if pid == 0:
-        data = np.ones(150_000_000)  # 1.2 GB, written
+        data = np.ones({int(0.6 * SUBMISSION_MEMORY_BYTES) // DOUBLE_BYTES})
+        time.sleep(0.5)
         os._exit(0)
     pids.append(pid)
 failed = sum(os.waitpid(pid, 0)[1] != 0 for pid in pids)
 if failed:
-    raise RuntimeError(f"{failed} of 4 children did not finish")
+    raise RuntimeError(f"{{failed}} of 4 children did not finish")
 """
 LARGE_CALL = {COST: reference_solutions()[COST].replace(
-    "    m = Y.shape[1]", "    import numpy\n    hoard = numpy.ones(320_000_000)\n    m = Y.shape[1]")}
+    "    m = Y.shape[1]",
+    f"    import numpy\n    hoard = numpy.ones({int(1.25 * SUBMISSION_MEMORY_BYTES) // DOUBLE_BYTES})\n    m = Y.shape[1]")}
 
 
 @pytest.mark.skipif(sandbox.group_factory() is None, reason="no per-submission control groups on this machine")
-def test_memory_is_limited_per_submission_not_per_process():
+def test_memory_is_limited_per_submission_not_per_process(monkeypatch):
+    assert 1.25 * SUBMISSION_MEMORY_BYTES < sandbox.LIMITS["RLIMIT_AS"]  # the call is stopped by the group's limit
+    monkeypatch.setattr(sandbox, "SUBMISSION_MEMORY_BYTES", SUBMISSION_MEMORY_BYTES)
     verdicts, cell_errors = bounded(grade_notebook, make_submission(reference_solutions(),
                                                                     extra_cells=[(9, FOUR_LARGE_CHILDREN)]))
     assert all(verdict.passed for verdict in verdicts.values())
     assert len(cell_errors) == 1 and "children did not finish" in cell_errors[0]["error"]
     verdicts, _ = bounded(grade_notebook, make_submission({**reference_solutions(), **LARGE_CALL}))
-    assert verdicts[COST].message.endswith("calling it used more than the 2 GiB of memory of a submission")
+    gibibytes = SUBMISSION_MEMORY_BYTES / 1024 ** 3
+    assert verdicts[COST].message.endswith(f"calling it used more than the {gibibytes:g} GiB of memory of a submission")
     assert all(verdict.passed for name, verdict in verdicts.items() if name != COST)
 
 
@@ -840,36 +895,55 @@ def _descends_from(pid, ancestor):
     return False
 
 
-def _kill_the_first_slow_worker(after):
-    """Kill, from outside, the first sandboxed worker of this test process that has run for ``after`` seconds."""
-    deadline = time.monotonic() + 30
+def _sandboxed_worker():
+    """The pid of a sandboxed worker this test process started (another test run's are not ours), or None."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status", encoding="utf-8") as handle:
+                uid = int(next(line for line in handle if line.startswith("Uid:")).split()[1])
+            if uid not in sandbox.SANDBOX_UIDS:
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read()
+        except (OSError, StopIteration, ValueError):
+            continue
+        if command.endswith(b"/grader/worker.py\0") and _descends_from(int(pid), os.getpid()):
+            return int(pid)
+    return None
+
+
+# An added cell that says, in its working folder, when it starts, then takes a second (ample for a thread that
+# looks every 20 ms to see it and kill the worker in it).
+SLOW_CELL_STARTED = "slow-cell-started"
+SLOW_CELL = f"import time\nopen({SLOW_CELL_STARTED!r}, 'w').close()\ntime.sleep(1)"
+
+
+def _kill_the_first_worker_in_the_slow_cell(killed):
+    """Kill, from outside, the first sandboxed worker of this test process once it runs :data:`SLOW_CELL`;
+    append its pid to ``killed``."""
+    deadline, worker = time.monotonic() + 30, None
     while time.monotonic() < deadline:
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            if not _descends_from(int(pid), os.getpid()):
-                continue
-            try:
-                with open(f"/proc/{pid}/status", encoding="utf-8") as handle:
-                    uid = int(next(line for line in handle if line.startswith("Uid:")).split()[1])
-                with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                    command = handle.read()
-            except (OSError, StopIteration, ValueError):
-                continue
-            if uid in sandbox.SANDBOX_UIDS and command.endswith(b"/grader/worker.py\0"):
-                time.sleep(after)
-                os.kill(int(pid), 9)
-                return
+        if worker is None or not os.path.exists(f"/proc/{worker}"):
+            worker = _sandboxed_worker()
+        elif os.path.exists(f"/proc/{worker}/cwd/{SLOW_CELL_STARTED}"):
+            os.kill(worker, 9)
+            killed.append(worker)
+            return
         time.sleep(0.02)
 
 
 @pytest.mark.skipif(not sandbox.sandboxed() or os.getuid() != 0, reason="needs the sandbox's own user ids")
 def test_a_worker_killed_from_outside_is_the_machines_fault_not_the_students():
-    notebook = make_submission(reference_solutions(), extra_cells=[(9, "import time\ntime.sleep(2)")])
-    killer = threading.Thread(target=_kill_the_first_slow_worker, args=(1.0,))
+    notebook = make_submission(reference_solutions(), extra_cells=[(9, SLOW_CELL)])
+    slow_cell, = sandbox.extra_cell_indices(notebook)
+    killed = []
+    killer = threading.Thread(target=_kill_the_first_worker_in_the_slow_cell, args=(killed,))
     killer.start()
-    with pytest.raises(sandbox.SandboxUnavailable, match=r"killed from outside \(exit status 137\) in cell \d+, "
-                                                          r"which ran through when run again"):
+    with pytest.raises(sandbox.SandboxUnavailable, match=rf"killed from outside \(exit status 137\) in cell "
+                                                          rf"{slow_cell}, which ran through when run again"):
         bounded(grade_notebook, notebook)
     killer.join()
+    assert len(killed) == 1
     verdicts, cell_errors = bounded(grade_notebook, notebook)
     assert all(verdict.passed for verdict in verdicts.values()) and cell_errors == []
 
