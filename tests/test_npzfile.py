@@ -1,11 +1,13 @@
 """Unit tests of :mod:`graders.npzfile`: round trips and byte-identical reruns."""
 import hashlib
+import io
 import os
 import zipfile
 
 import numpy as np
 import pytest
 
+from graders import npzfile
 from graders.npzfile import FIXED_DATE, load_npz, save_npz
 
 ARRAYS = {"b": np.arange(6.0).reshape(2, 3), "a": np.array([True, False]), "c/nested": np.array(3, dtype=np.int64)}
@@ -59,3 +61,38 @@ def test_load_never_unpickles(tmp_path):
     np.savez(path, a=np.array([{"x": 1}], dtype=object))
     with pytest.raises(ValueError, match="allow_pickle"):
         load_npz(path)
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(6.0).reshape(2, 3), np.asfortranarray(np.arange(6.0).reshape(2, 3)), np.array(3, dtype=np.int64),
+    np.array([True, False]), np.zeros((0, 3)), np.array("text of a meta"), np.arange(4, dtype=">f8"),
+    np.arange(3, dtype=np.uint8), np.array([1 + 2j]), np.arange(24.0).reshape(2, 3, 4)[:, ::2],
+], ids=["2d", "fortran", "0d-int", "bool", "empty", "text", "big-endian", "uint8", "complex", "strided"])
+def test_a_plain_array_is_read_as_numpy_reads_it(array):
+    data = _npy_bytes(array)
+    assert npzfile.PLAIN_HEADER.fullmatch(data[10:10 + int.from_bytes(data[8:10], "little")].decode("latin-1"))
+    ours, numpys = npzfile.read_array(data), np.lib.format.read_array(io.BytesIO(data))
+    np.testing.assert_array_equal(ours, numpys, strict=True)
+    assert ours.flags.writeable and ours.flags.f_contiguous == numpys.flags.f_contiguous
+    assert ours.flags.c_contiguous == numpys.flags.c_contiguous
+
+
+@pytest.mark.parametrize("array", [
+    np.zeros(2, dtype=[("x", "<f8"), ("y", "<i4")]), np.array(["a", "b"], dtype="S1"),
+], ids=["structured", "bytes"])
+def test_another_header_is_read_by_numpy(array, monkeypatch):
+    read = []
+    monkeypatch.setattr(np.lib.format, "read_array", lambda handle, allow_pickle: read.append(1) or array)
+    assert npzfile.read_array(_npy_bytes(array)) is array and read == [1]
+
+
+def test_a_header_whose_data_is_cut_short_is_left_to_numpy():
+    data = _npy_bytes(np.arange(4.0))
+    with pytest.raises(ValueError):
+        npzfile.read_array(data[:-8])
