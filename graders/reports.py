@@ -325,21 +325,21 @@ def draw_function_scores(data):
 PLOTS_DRAWN = ".plots.json"
 
 
-def draw_plots(jobs):
+def draw_plots(jobs, wait_for_threads=True):
     """Draw and save each plot of ``jobs`` (``[(draw, data, path)]``: ``draw(data)`` is saved to ``path``).
 
     Drawing is CPU-bound: with two plots or more, all but the last are drawn in processes forked now, each on a
-    core of its own, the last here. Before forking, matplotlib is imported here and every thread that is not a
-    daemon (the imports of :func:`load_plotting` in the background) is waited for, so that no import is half
-    done in a forked process. A plot a forked process did not save is drawn again here, where its error, if any,
-    is raised.
+    core of its own, the last here. Before forking, matplotlib is imported here and, with ``wait_for_threads``,
+    every other thread that is not a daemon (imports in the background) is waited for, so that no import is
+    half done in a forked process (:func:`draw_ahead`, itself such a thread, imports nothing in another one). A
+    plot a forked process did not save is drawn again here, where its error, if any, is raised.
     """
     import threading
 
     forked = []
     if len(jobs) > 1 and hasattr(os, "fork"):
         load_plotting()
-        for thread in threading.enumerate():
+        for thread in threading.enumerate() if wait_for_threads else []:
             if thread is not threading.current_thread() and not thread.daemon:
                 thread.join()
         for job in jobs[:-1]:
@@ -480,7 +480,8 @@ def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
     """Draw the plots as they will be once the students of ``outcomes`` are recorded, while nbgrader records them.
 
     The records are read now (:func:`collect`) and changed by :func:`expected_records`; the plots go into this
-    process's folder ``out_dir/.ahead-<pid>`` (the folders of processes that ended are removed first).
+    process's folder ``out_dir/.ahead-<pid>`` (the folders of processes that ended are removed first), drawn at
+    once as :func:`draw_plots` draws them: the core nbgrader leaves when it is done takes one.
 
     Parameters
     ----------
@@ -498,12 +499,9 @@ def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
     remove_ahead(out_dir, only_ended=True)
     folder = os.path.join(out_dir, f"{AHEAD_PREFIX}{os.getpid()}")
     os.makedirs(folder, exist_ok=True)
-    drawn = {}
-    for name, data, draw in plot_jobs(records, stats, points):
-        path = os.path.join(folder, name)
-        _draw_plot(draw, data, path)
-        drawn[name] = (plot_key(name, data), path)
-    return drawn
+    jobs = [(name, data, draw, os.path.join(folder, name)) for name, data, draw in plot_jobs(records, stats, points)]
+    draw_plots([(draw, data, path) for _, data, draw, path in jobs], wait_for_threads=False)
+    return {name: (plot_key(name, data), path) for name, data, _, path in jobs}
 
 
 def remove_ahead(out_dir, only_ended=False):

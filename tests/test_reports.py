@@ -378,8 +378,18 @@ import graders.autograde as autograde
 import graders.reports
 
 drawn = []
-draw_plots = graders.reports.draw_plots
-graders.reports.draw_plots = lambda jobs: (drawn.extend(jobs), draw_plots(jobs))
+write_plots, draw_plots = graders.reports.write_plots, graders.reports.draw_plots
+
+
+def counting_what_write_plots_draws(*arguments):
+    graders.reports.draw_plots = lambda jobs, **options: (drawn.extend(jobs), draw_plots(jobs, **options))
+    try:
+        return write_plots(*arguments)
+    finally:
+        graders.reports.draw_plots = draw_plots
+
+
+graders.reports.write_plots = counting_what_write_plots_draws
 try:
     autograde.main([])
 finally:
