@@ -20,7 +20,7 @@ from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id
 from graders.regularization.mistakes import MISTAKES
 from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
-from tests.corpora import ENTRIES, POINTS
+from tests.corpora import ENTRIES, GIB, POINTS
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, reference_solutions, write_submission
 
@@ -71,6 +71,17 @@ def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, student_id):
         assert verdicts[function_name]["property"] == mistake.property
         if mistake.property is not None:
             assert f"Likely mistake: {mistake.message}. " in messages[function_name]
+
+
+def test_the_hostile_entries_are_stopped_at_the_limits_of_the_corpora_course(graded_corpora):
+    """The corpora's course grades under its own limits (tests.corpora.CORPORA_LIMITS): the endless loop is
+    stopped by the clock of a call, the hog of memory by the memory limit or, on a loaded machine, that clock."""
+    course, limits = graded_corpora.course, graded_corpora.limits
+    clock = f"did not finish within {limits['seconds_per_call']:g} s"
+    memory = f"used more than the {limits['memory_bytes'] / GIB:g} GiB of memory"
+    assert clock in _test_cell_messages(course, "hostile-infinite_loop_and_memory")["forward_propagation_with_dropout"]
+    hog = _test_cell_messages(course, "hostile-missing_function_and_memory")["compute_cost_with_regularization"]
+    assert clock in hog or memory in hog
 
 
 def test_every_catalogued_mistake_has_a_mutant():
