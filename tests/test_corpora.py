@@ -244,7 +244,8 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
     ("-0.12345678", ["-0.12345678", "0.12345678"]),
     ("0.1234567", []),
     ("graders.in_kernel.grade(", ["graders.in_kernel"]),
-], ids=["number", "inside a longer number", "negative", "seven decimals", "marker"])
+    ("graders.in_kerne, graders.in_kernel", ["graders.in_kernel"]),
+], ids=["number", "inside a longer number", "negative", "seven decimals", "marker", "marker after a near miss"])
 def test_the_leak_scan_finds_what_a_substring_search_finds(text, leaked):
     hidden = ({"graders.in_kernel"}, {"0.12345678", "-0.12345678"})
     assert sorted(_leaks(text, hidden)) == sorted(leaked)
