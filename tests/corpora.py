@@ -21,6 +21,16 @@ KINDS = ("mutants", "variants", "hostile")
 ENTRIES = {f"{kind}-{name}": entry for kind in KINDS for name, entry in load_entries(kind).items()}
 # The BLAS kernel (OPENBLAS_CORETYPE) the run grades under; tests/test_kernels.py grades again under another.
 KERNEL = "Haswell"
+GIB = 1024 ** 3
+# Limits of the corpora's course (graders.settings.GradingLimits), half the course's defaults (10 s a call,
+# 2 GiB; tests/test_settings.py checks those): the hostile entries that run into a limit are stopped sooner, each
+# graded twice. They leave a wide margin to the honest entries, which must never reach them: every honest call
+# takes under 0.03 s on a loaded machine under either kernel (graded with that limit, no verdict changes), and
+# the largest honest submission peaks at about 540 MiB (hostile-fills_the_disk_and_returns_huge_arrays: a full
+# work area and its large return values), a fork bomb held by the process limit at under 470 MiB. Both limits
+# are halved: a hog of memory, which takes time in proportion to what it fills (1 GiB in 0.5 to 5 s on a loaded
+# machine), reaches the memory limit before the clock of a call as reliably as under the defaults.
+CORPORA_LIMITS = {"seconds_per_call": 5.0, "memory_bytes": GIB}
 
 
 class GradedCorpora(NamedTuple):
@@ -32,6 +42,7 @@ class GradedCorpora(NamedTuple):
     after: dict  # ... and after it
     stdout: str  # what ``make autograde feedback`` printed
     kernel: str  # the OPENBLAS_CORETYPE the run was given
+    limits: dict  # the limits set in the course's nbgrader_config.py (:data:`CORPORA_LIMITS`)
 
 
 def _write_raw(course, student_id, name, content):
@@ -71,6 +82,13 @@ def _broken_files(course, release, correct):
             "file-reordered-cells": (full, None), "file-edited-test-cells-with-stubs": (0, None)}
 
 
+def set_limits(course, limits):
+    """Set the grading ``limits`` (``{GradingLimits trait: value}``) in the nbgrader_config.py of ``course``."""
+    with open(os.path.join(course, "nbgrader_config.py"), "a", encoding="utf-8") as handle:
+        handle.writelines(f"\nc.GradingLimits.{name} = {value!r}" for name, value in limits.items())
+        handle.write("\n")
+
+
 def _tree_hashes(folder):
     hashes = {}
     for root, _, files in os.walk(folder):
@@ -82,11 +100,13 @@ def _tree_hashes(folder):
 
 
 def grade_corpora(released_template, course):
-    """Copy the released course ``released_template`` to ``course``, submit every corpus entry and the broken
-    files, and run ``make autograde feedback`` there under :data:`KERNEL`; return a :class:`GradedCorpora`."""
+    """Copy the released course ``released_template`` to ``course`` with the limits :data:`CORPORA_LIMITS`, submit
+    every corpus entry and the broken files, and run ``make autograde feedback`` there under :data:`KERNEL`;
+    return a :class:`GradedCorpora`."""
     from tests.conftest import make
 
     shutil.copytree(released_template, course, symlinks=True)
+    set_limits(course, CORPORA_LIMITS)
     release = read_release()
     solutions = reference_solutions()
     for student_id, entry in ENTRIES.items():
@@ -97,4 +117,4 @@ def grade_corpora(released_template, course):
     before = _tree_hashes(os.path.join(course, "submitted"))
     result = make(course, "autograde", "feedback", environment={"OPENBLAS_CORETYPE": KERNEL})
     after = _tree_hashes(os.path.join(course, "submitted"))
-    return GradedCorpora(course, broken, before, after, result.stdout, KERNEL)
+    return GradedCorpora(course, broken, before, after, result.stdout, KERNEL, CORPORA_LIMITS)

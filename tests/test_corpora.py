@@ -14,13 +14,13 @@ import shutil
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id
 from graders.regularization.mistakes import MISTAKES
 from graders.reports import VERDICT_KEY
 from tests.conftest import given_lines, make
-from tests.corpora import ENTRIES, POINTS
+from tests.corpora import ENTRIES, GIB, POINTS
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, reference_solutions, write_submission
 
@@ -34,10 +34,20 @@ def graded(graded_corpora):
     return graded_corpora[:5]
 
 
-def _grades(course, student_id):
+@pytest.fixture(scope="module")
+def grades(graded):
+    """``{student id: {function: score}}`` of every graded submission: the corpora's gradebook, read once for the
+    module's tests (a student without a graded notebook is left out: their test fails alone)."""
+    course = graded[0]
+    grades = {}
     with Gradebook(f"sqlite:///{course}/gradebook.db") as gradebook:
-        notebook = gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student_id)
-        return {grade.name[len("test_"):]: grade.score for grade in notebook.grades}
+        for student in gradebook.students:
+            try:
+                notebook = gradebook.find_submission_notebook("Regularization", ASSIGNMENT, student.id)
+            except MissingEntry:
+                continue
+            grades[student.id] = {grade.name[len("test_"):]: grade.score for grade in notebook.grades}
+    return grades
 
 
 def _test_cells(course, student_id):
@@ -57,12 +67,12 @@ def _recorded_verdicts(course, student_id):
 
 
 @pytest.mark.parametrize("student_id", sorted(ENTRIES))
-def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, student_id):
+def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, grades, student_id):
     course = graded[0]
     entry = ENTRIES[student_id]
     expected = {name: float(getattr(entry, "EXPECTED_SCORES", {}).get(name, POINTS[name]))
                 for name in GRADED_FUNCTIONS}
-    assert _grades(course, student_id) == expected
+    assert grades[student_id] == expected
     messages, verdicts = _test_cell_messages(course, student_id), _recorded_verdicts(course, student_id)
     for function_name, mistake_id in getattr(entry, "DIAGNOSES", {}).items():
         mistake = MISTAKES_BY_ID[mistake_id]
@@ -71,6 +81,17 @@ def test_corpus_entry_gets_its_honest_score_and_diagnosis(graded, student_id):
         assert verdicts[function_name]["property"] == mistake.property
         if mistake.property is not None:
             assert f"Likely mistake: {mistake.message}. " in messages[function_name]
+
+
+def test_the_hostile_entries_are_stopped_at_the_limits_of_the_corpora_course(graded_corpora):
+    """The corpora's course grades under its own limits (tests.corpora.CORPORA_LIMITS): the endless loop is
+    stopped by the clock of a call, the hog of memory by the memory limit or, on a loaded machine, that clock."""
+    course, limits = graded_corpora.course, graded_corpora.limits
+    clock = f"did not finish within {limits['seconds_per_call']:g} s"
+    memory = f"used more than the {limits['memory_bytes'] / GIB:g} GiB of memory"
+    assert clock in _test_cell_messages(course, "hostile-infinite_loop_and_memory")["forward_propagation_with_dropout"]
+    hog = _test_cell_messages(course, "hostile-missing_function_and_memory")["compute_cost_with_regularization"]
+    assert clock in hog or memory in hog
 
 
 def test_every_catalogued_mistake_has_a_mutant():
@@ -87,10 +108,10 @@ def test_variant_corpus_is_large_enough():
 @pytest.mark.parametrize("student_id", ["file-bad-json", "file-empty", "file-not-a-notebook", "file-wrong-name",
                                         "file-nbformat3", "file-deleted-test-cells", "file-reordered-cells",
                                         "file-edited-test-cells-with-stubs"])
-def test_broken_file_gets_its_score_and_a_one_line_reason(graded, student_id):
+def test_broken_file_gets_its_score_and_a_one_line_reason(graded, grades, student_id):
     course, broken, _, _, stdout = graded
     total, reason = broken[student_id]
-    assert sum(_grades(course, student_id).values()) == total
+    assert sum(grades[student_id].values()) == total
     if reason:
         assert all(reason in message for message in _test_cell_messages(course, student_id).values())
         reason_lines = [line for line in stdout.splitlines() if student_id in line]
@@ -149,19 +170,41 @@ def _leaks(text, hidden):
     return sorted(_numbers_in(text) & numbers) + [string for string in texts if string in text]
 
 
+def _strings_in(line, strings_by_start, length):
+    """The strings that occur in ``line``, where ``strings_by_start`` (:func:`_by_start`) lists them by their first
+    ``length`` characters: one lookup at each place in the line, then a comparison for each string listed."""
+    found = set()
+    for start in range(len(line) - length + 1):
+        listed = strings_by_start.get(line[start:start + length])
+        if listed:
+            found.update(string for string in listed if line.startswith(string, start))
+    return found
+
+
+def _by_start(strings):
+    """``({first characters: [strings]}, how many characters)``: ``strings`` listed by their first characters,
+    as many as the shortest of them has."""
+    length = min(map(len, strings), default=0)
+    strings_by_start = {}
+    for string in strings:
+        strings_by_start.setdefault(string[:length], []).append(string)
+    return strings_by_start, length
+
+
 def _leaks_by_text(texts, hidden):
     """``{name: _leaks(text, hidden)}`` for each of ``texts`` (``{name: text}``), each distinct line scanned once:
     nothing searched for holds a line break, so it is in a text exactly when it is in one of the text's lines
     (the pages of a class share most of theirs)."""
     strings, numbers = hidden
     assert not any("\n" in string for string in strings)
+    strings_by_start, length = _by_start(strings)
     found_in_line = {}
     leaks = {}
     for name, text in texts.items():
         found_numbers, found_strings = set(), set()
         for line in set(text.split("\n")):
             if line not in found_in_line:
-                found_in_line[line] = (_numbers_in(line) & numbers, {string for string in strings if string in line})
+                found_in_line[line] = (_numbers_in(line) & numbers, _strings_in(line, strings_by_start, length))
             found_numbers.update(found_in_line[line][0])
             found_strings.update(found_in_line[line][1])
         leaks[name] = sorted(found_numbers) + [string for string in strings if string in found_strings]
@@ -201,7 +244,8 @@ def test_no_student_facing_artifact_leaks_hidden_material(graded):
     ("-0.12345678", ["-0.12345678", "0.12345678"]),
     ("0.1234567", []),
     ("graders.in_kernel.grade(", ["graders.in_kernel"]),
-], ids=["number", "inside a longer number", "negative", "seven decimals", "marker"])
+    ("graders.in_kerne, graders.in_kernel", ["graders.in_kernel"]),
+], ids=["number", "inside a longer number", "negative", "seven decimals", "marker", "marker after a near miss"])
 def test_the_leak_scan_finds_what_a_substring_search_finds(text, leaked):
     hidden = ({"graders.in_kernel"}, {"0.12345678", "-0.12345678"})
     assert sorted(_leaks(text, hidden)) == sorted(leaked)

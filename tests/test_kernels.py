@@ -17,7 +17,8 @@ import pytest
 from tests.corpora import ENTRIES, KERNEL
 
 KERNELS = (KERNEL, "Prescott")
-# Run in the graded course, with its own graders package: ``cached`` prints the verdicts the course's run
+# Run in the graded course, with its own graders package, for each mode named (``cached``, ``grade`` or both,
+# joined by a comma; it prints ``{mode: {student: record}}``): ``cached`` reads the verdicts the course's run
 # cached for each student named (found by the key of their autograded notebook), ``grade`` grades each
 # student's autograded notebook again, in this process's environment (only the definition cells are graded,
 # which the autograded notebook keeps as the run graded them: the cache key says so).
@@ -33,27 +34,30 @@ def grade(text):
     record = batch.grade_to_record(text)
     return {**record, "coretype": os.environ.get("OPENBLAS_CORETYPE")}
 
-mode, students = sys.argv[1], sys.argv[2:]
+modes, students = sys.argv[1].split(","), sys.argv[2:]
 notebooks = {}
 for student in students:
     with open(os.path.join("autograded", student, ASSIGNMENT, "Regularization.ipynb"), encoding="utf-8") as handle:
         notebooks[student] = handle.read()
-if mode == "cached":
+results = {}
+if "cached" in modes:
     version = grader_version()
-    results = {student: batch.cached_record(batch.submission_key(nbformat.reads(text, as_version=4), version))
-               for student, text in notebooks.items()}
-else:
+    results["cached"] = {student: batch.cached_record(batch.submission_key(nbformat.reads(text, as_version=4), version))
+                         for student, text in notebooks.items()}
+if "grade" in modes:
     with ProcessPoolExecutor(1 if len(students) < 3 else 2) as pool:
-        results = dict(zip(notebooks, pool.map(grade, notebooks.values())))
+        results["grade"] = dict(zip(notebooks, pool.map(grade, notebooks.values())))
 json.dump(results, sys.stdout, sort_keys=True)
 """
 
 
-def _corpora_verdicts(course, mode, students, kernel=None):
+def _corpora_verdicts(course, modes, students, kernel=None):
+    """``{mode: {student: record}}`` of :data:`CORPORA_VERDICTS` run in ``course`` for each of ``modes``, under
+    the BLAS ``kernel`` when one is named."""
     environment = {**os.environ, "PYTHONPATH": course}
     if kernel is not None:
         environment["OPENBLAS_CORETYPE"] = kernel
-    result = subprocess.run([sys.executable, "-c", CORPORA_VERDICTS, mode, *students], cwd=course,
+    result = subprocess.run([sys.executable, "-c", CORPORA_VERDICTS, ",".join(modes), *students], cwd=course,
                             env=environment, capture_output=True, text=True, timeout=1500)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
@@ -65,26 +69,33 @@ def _timed_out(outcome):
     return "did not finish within" in json.dumps(outcome)
 
 
+def _verdicts(record):
+    """What a grading record says of the submission: the record without the kernel it was made under."""
+    return {key: value for key, value in record.items() if key != "coretype"}
+
+
 @pytest.fixture(scope="module")
 def graded(graded_corpora):
     course, students = graded_corpora.course, sorted(ENTRIES)
     assert graded_corpora.kernel == KERNELS[0]
-    cached = _corpora_verdicts(course, "cached", students)
-    missing = sorted(student for student, record in cached.items() if record is None)
+    # one process reads the first kernel's verdicts from the run's cache and grades under the second
+    verdicts = _corpora_verdicts(course, ("cached", "grade"), students, KERNELS[1])
+    missing = sorted(student for student, record in verdicts["cached"].items() if record is None)
     assert not missing, f"the run cached no verdicts for {missing}"
     results = {KERNELS[0]: {student: {**record, "coretype": graded_corpora.kernel}
-                            for student, record in cached.items()},
-               KERNELS[1]: _corpora_verdicts(course, "grade", students, KERNELS[1])}
+                            for student, record in verdicts["cached"].items()},
+               KERNELS[1]: verdicts["grade"]}
     # An entry whose verdicts differ where a clock stopped it under one of the kernels is graded again, alone,
     # under both (up to twice): what the test compares is then the kernels, not the machine's load at one moment.
     for _ in range(2):
         first, second = (results[kernel] for kernel in KERNELS)
         again = sorted(name for name in set(first) & set(second)
-                       if first[name] != second[name] and (_timed_out(first[name]) or _timed_out(second[name])))
+                       if _verdicts(first[name]) != _verdicts(second[name])
+                       and (_timed_out(first[name]) or _timed_out(second[name])))
         if not again:
             break
         for kernel in KERNELS:
-            results[kernel].update(_corpora_verdicts(course, "grade", again, kernel))
+            results[kernel].update(_corpora_verdicts(course, ("grade",), again, kernel)["grade"])
     return results
 
 
@@ -107,5 +118,4 @@ def test_the_corpora_get_identical_verdicts_and_feedback_under_two_kernels(grade
     assert sorted(first) == sorted(second) and len(first) > 60
     for name in first:
         assert first[name]["coretype"] == KERNELS[0] and second[name]["coretype"] == KERNELS[1]
-        assert {k: v for k, v in first[name].items() if k != "coretype"} == \
-            {k: v for k, v in second[name].items() if k != "coretype"}, name
+        assert _verdicts(first[name]) == _verdicts(second[name]), name
