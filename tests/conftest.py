@@ -131,7 +131,7 @@ ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests
     "tests/test_autograde.py": 30, "tests/test_student_workflow.py": 20, "tests/test_incremental.py": 30,
     "tests/test_dask.py": 20, "tests/test_reports.py": 25, "tests/test_feedback_page.py": 20,
     "tests/test_public_check.py": 25, "tests/test_held_out.py": 12, "tests/test_notebook.py": 15,
-    "tests/test_pipeline.py": 12, "tests/test_dataset_story.py": 12,
+    "tests/test_pipeline.py": 12, "tests/regularization/test_dataset_story.py": 12,
 }
 SECONDS_CACHE_KEY = "regularization/seconds-per-scope"
 
