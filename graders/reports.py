@@ -479,9 +479,10 @@ def expected_records(records, outcomes, points):
 def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
     """Draw the plots as they will be once the students of ``outcomes`` are recorded, while nbgrader records them.
 
-    The records are read now (:func:`collect`) and changed by :func:`expected_records`; the plots go into this
-    process's folder ``out_dir/.ahead-<pid>`` (the folders of processes that ended are removed first), drawn at
-    once as :func:`draw_plots` draws them: the core nbgrader leaves when it is done takes one.
+    The records are read now (:func:`collect`) and changed by :func:`expected_records`. A plot whose data would
+    stay what it was drawn from is left alone (matplotlib is not even loaded when neither changes); the others
+    go into this process's folder ``out_dir/.ahead-<pid>`` (the folders of processes that ended are removed
+    first), drawn at once as :func:`draw_plots` draws them: the core nbgrader leaves when it is done takes one.
 
     Parameters
     ----------
@@ -493,15 +494,21 @@ def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
     dict
         ``{file name: (plot key, path)}``, for :func:`write_plots`.
     """
-    load_plotting()
     records = expected_records(collect(root), outcomes, points)
     stats = summary(records)
     remove_ahead(out_dir, only_ended=True)
     folder = os.path.join(out_dir, f"{AHEAD_PREFIX}{os.getpid()}")
-    os.makedirs(folder, exist_ok=True)
-    jobs = [(name, data, draw, os.path.join(folder, name)) for name, data, draw in plot_jobs(records, stats, points)]
-    draw_plots([(draw, data, path) for _, data, draw, path in jobs], wait_for_threads=False)
-    return {name: (plot_key(name, data), path) for name, data, _, path in jobs}
+    drawn = _read_json(os.path.join(out_dir, PLOTS_DRAWN))
+    jobs = []
+    for name, data, draw in plot_jobs(records, stats, points):
+        key = plot_key(name, data)
+        if drawn.get(name) != {"data": key, "file": _file_digest(os.path.join(out_dir, name))}:
+            jobs.append((name, key, draw, data, os.path.join(folder, name)))  # it will change: drawn now
+    if jobs:
+        load_plotting()
+        os.makedirs(folder, exist_ok=True)
+        draw_plots([(draw, data, path) for _, _, draw, data, path in jobs], wait_for_threads=False)
+    return {name: (key, path) for name, key, _, _, path in jobs}
 
 
 def remove_ahead(out_dir, only_ended=False):

@@ -420,3 +420,19 @@ def test_a_rerun_that_changes_a_score_draws_its_plots_while_nbgrader_records(rel
     os.remove(os.path.join(course, "reports", reports.PLOTS_DRAWN))
     make(course, "reports")
     assert {name: open(os.path.join(course, "reports", name), "rb").read() for name in names} == ahead
+
+
+@pytest.mark.parametrize("outcomes, redrawn", [
+    ({}, []),
+    ({"ada": _outcome(set(GRADED_FUNCTIONS))}, []),  # what she had: the same data
+    ({"bob": _outcome(set(GRADED_FUNCTIONS))}, ["grade_distribution.png", "function_scores.png"]),
+], ids=["no-one", "same-scores", "new-scores"])
+def test_only_the_plots_whose_data_changes_are_drawn_ahead(tmp_path, monkeypatch, outcomes, redrawn):
+    records = _class()
+    reports.write_plots(records, reports.summary(records), str(tmp_path), POINTS)
+    monkeypatch.setattr(reports, "collect", lambda root: _class())
+    loaded = []
+    monkeypatch.setattr(reports, "load_plotting", lambda: loaded.append(True))
+    ahead = reports.draw_ahead(str(tmp_path), str(tmp_path), outcomes, POINTS)
+    assert sorted(ahead) == sorted(redrawn) and bool(loaded) == bool(redrawn)
+    assert all(os.path.isfile(path) for _, path in ahead.values())
