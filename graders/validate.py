@@ -103,8 +103,15 @@ def kernel_command(work, uid):
                    **{name: os.environ[name] for name in BLAS_KERNEL_VARIABLES if name in os.environ}}
     for name, value in environment.items():
         command += ["--setenv", name, value]
-    return command + [sys.executable, "-s", "-c", KERNEL_LAUNCHER, str(uid), json.dumps(KERNEL_LIMITS),
+    return command + [interpreter_in(prefix), "-s", "-c", KERNEL_LAUNCHER, str(uid), json.dumps(KERNEL_LIMITS),
                       "{connection_file}"]
+
+
+def interpreter_in(prefix):
+    """This interpreter's path inside the sandbox, where its environment is bound at its real path ``prefix``: a
+    virtualenv reached through a link (``sys.executable`` then names the link) is run from its real folder."""
+    python = os.path.join(prefix, "bin", os.path.basename(sys.executable))
+    return python if os.path.exists(python) else sys.executable
 
 
 def run_visible_tests(notebook, timeout=120):

@@ -189,3 +189,15 @@ def test_stock_execution_says_once_that_it_is_unsandboxed():
 
 def test_sandboxed_autograding_prints_no_warning():
     assert "UNSAFE" not in _load_config({"NBGRADER_STOCK_EXECUTE": None, "NBGRADER_STOCK_EXECUTE_WARNED": None})
+
+
+def test_a_virtualenv_reached_through_a_link_runs_from_its_real_folder(monkeypatch, tmp_path):
+    """Only the environment's real folder is bound in the sandbox: the link's path does not exist there."""
+    link = tmp_path / "linked-venv"
+    link.symlink_to(os.path.realpath(sys.prefix))
+    monkeypatch.setattr(sys, "prefix", str(link))
+    monkeypatch.setattr(sys, "executable", str(link / "bin" / os.path.basename(sys.executable)))
+    command = validate.kernel_command("/tmp/validate-x/work", 123456)
+    python = command[command.index(validate.KERNEL_LAUNCHER) - 3]
+    assert python == os.path.join(os.path.realpath(str(link)), "bin", os.path.basename(sys.executable))
+    assert os.path.realpath(str(link)) in _bound(command) and str(link) not in _bound(command)
