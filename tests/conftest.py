@@ -126,12 +126,12 @@ def course_outcome(course):
 SHARED_GROUPS = {"graded_corpora": "corpora"}  # session fixtures of several modules: their tests share a worker
 SECONDS_PER_TEST = 0.5
 ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
-    "corpora": 180, "tests/test_crash.py": 60, "tests/test_second_assignment.py": 30,
-    "tests/test_postgres.py": 50, "tests/test_active_content.py": 45, "tests/test_hostile_intake.py": 25,
-    "tests/test_autograde.py": 30, "tests/test_student_workflow.py": 20, "tests/test_incremental.py": 30,
-    "tests/test_dask.py": 20, "tests/test_reports.py": 25, "tests/test_feedback_page.py": 20,
-    "tests/test_public_check.py": 25, "tests/test_held_out.py": 12, "tests/test_notebook.py": 15,
-    "tests/test_pipeline.py": 12, "tests/regularization/test_dataset_story.py": 12,
+    "corpora": 75, "tests/test_crash.py": 40, "tests/test_second_assignment.py": 16,
+    "tests/test_postgres.py": 35, "tests/test_active_content.py": 37, "tests/test_hostile_intake.py": 21,
+    "tests/test_autograde.py": 12, "tests/test_student_workflow.py": 8, "tests/test_incremental.py": 23,
+    "tests/test_dask.py": 10, "tests/test_reports.py": 8, "tests/test_feedback_page.py": 11,
+    "tests/test_public_check.py": 10, "tests/test_held_out.py": 8, "tests/test_notebook.py": 26,
+    "tests/test_pipeline.py": 5, "tests/regularization/test_dataset_story.py": 10,
 }
 SECONDS_CACHE_KEY = "regularization/seconds-per-scope"
 
