@@ -72,6 +72,10 @@ PARTS_FOLDER = ".recording"
 PART_SIZE = 4
 # How many students may wait for nbgrader, their verdicts cached, before the grading waits for it.
 MAX_BACKLOG = 32
+# Plots are drawn while nbgrader records (draw_plots_ahead) when a run records at most this many students. A run
+# that records more has recorded most of them while it graded: its last part is short, and reading every record
+# one more time while it is recorded costs more than the drawing it would hide (at 1000 students, a second).
+DRAW_AHEAD_MAX_STUDENTS = MAX_BACKLOG
 
 
 class Recorder:
@@ -409,7 +413,8 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
         if recorded_now:
             # a score recorded anew (graded now, or a verdict of the cache) may change what the plots show: they
             # are drawn on the other core while nbgrader records, from the scores the verdicts give
-            ahead = in_background(draw_plots_ahead, reports_dir, root, cache_keys)
+            if len(recorder.digests) <= DRAW_AHEAD_MAX_STUDENTS:
+                ahead = in_background(draw_plots_ahead, reports_dir, root, cache_keys)
             attention.update(recorder.finish())
         else:
             print("the gradebook is up to date: nothing to record")

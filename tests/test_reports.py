@@ -374,6 +374,8 @@ def test_folders_drawn_ahead_are_removed_by_their_process_or_once_it_ended(tmp_p
 
 
 RUN_COUNTING_PLOTS_DRAWN_AFTER_RECORDING = """
+import os
+
 import graders.autograde as autograde
 import graders.reports
 
@@ -390,6 +392,7 @@ def counting_what_write_plots_draws(*arguments):
 
 
 graders.reports.write_plots = counting_what_write_plots_draws
+autograde.DRAW_AHEAD_MAX_STUDENTS = int(os.environ.get("DRAW_AHEAD_MAX_STUDENTS", autograde.DRAW_AHEAD_MAX_STUDENTS))
 try:
     autograde.main([])
 finally:
@@ -420,6 +423,13 @@ def test_a_rerun_that_changes_a_score_draws_its_plots_while_nbgrader_records(rel
     os.remove(os.path.join(course, "reports", reports.PLOTS_DRAWN))
     make(course, "reports")
     assert {name: open(os.path.join(course, "reports", name), "rb").read() for name in names} == ahead
+
+    # A run that records more students than DRAW_AHEAD_MAX_STUDENTS draws its plots after recording
+    write_submission(make_submission(wrong), course, "bob")
+    result = subprocess.run([sys.executable, "-c", RUN_COUNTING_PLOTS_DRAWN_AFTER_RECORDING], cwd=course, text=True,
+                            capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT, "DRAW_AHEAD_MAX_STUDENTS": "0"})
+    assert "plots drawn after recording: 2" in result.stdout, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("outcomes, redrawn", [
