@@ -414,7 +414,7 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
             # a score recorded anew (graded now, or a verdict of the cache) may change what the plots show: they
             # are drawn on the other core while nbgrader records, from the scores the verdicts give
             if len(recorder.digests) <= DRAW_AHEAD_MAX_STUDENTS:
-                ahead = in_background(draw_plots_ahead, reports_dir, root, cache_keys)
+                ahead = BackgroundCall(draw_plots_ahead, reports_dir, root, cache_keys)
             attention.update(recorder.finish())
         else:
             print("the gradebook is up to date: nothing to record")
@@ -427,7 +427,7 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     return attention
 
 
-class in_background:
+class BackgroundCall:
     """``function(*arguments)`` called in a thread of its own, while this one waits on other processes.
 
     :meth:`result` waits for it and gives what it returned, or None when it raised: what runs in the background

@@ -149,7 +149,7 @@ def test_the_parts_of_a_class_are_disjoint_and_cover_it():
     (lambda: 1 / 0, (), None),  # work done ahead that failed: done again where it is needed
 ], ids=["returns", "raises"])
 def test_work_in_the_background_gives_its_value_or_none(function, arguments, value):
-    from graders.autograde import in_background
+    from graders.autograde import BackgroundCall
 
-    work = in_background(function, *arguments)
+    work = BackgroundCall(function, *arguments)
     assert work.result() == value and not work.thread.is_alive() and not work.thread.daemon
