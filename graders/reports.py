@@ -400,7 +400,7 @@ def write_plots(records, stats, out_dir, points, ahead=None):
     for name, data, draw in plot_jobs(records, stats, points):
         path = os.path.join(out_dir, name)
         key = plot_key(name, data)
-        if drawn.get(name) != {"data": key, "file": _file_digest(path)}:
+        if not _drawn_from(drawn, name, key, path):
             drawn.pop(name, None)
             jobs.append((name, key, draw, data, path))
     to_draw = []
@@ -419,6 +419,12 @@ def write_plots(records, stats, out_dir, points, ahead=None):
             json.dump(drawn, handle, sort_keys=True)
         os.replace(temporary, drawn_path)
     return redrawn
+
+
+def _drawn_from(drawn, name, key, path):
+    """Whether the plot ``name`` at ``path`` is the file drawn from the data of ``key``, as ``drawn`` (the folder's
+    :data:`PLOTS_DRAWN`) recorded it: the same key, and the file unchanged since."""
+    return drawn.get(name) == {"data": key, "file": _file_digest(path)}
 
 
 def _moved(source, destination):
@@ -502,7 +508,7 @@ def draw_ahead(out_dir, root, outcomes, points=FUNCTION_POINTS):
     jobs = []
     for name, data, draw in plot_jobs(records, stats, points):
         key = plot_key(name, data)
-        if drawn.get(name) != {"data": key, "file": _file_digest(os.path.join(out_dir, name))}:
+        if not _drawn_from(drawn, name, key, os.path.join(out_dir, name)):
             jobs.append((name, key, draw, data, os.path.join(folder, name)))  # it will change: drawn now
     if jobs:
         load_plotting()

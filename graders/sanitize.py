@@ -19,7 +19,8 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode
 
-from graders.inert import drop_active_outputs, make_markdown_cell_inert, make_rich_outputs_inert, reset_output_metadata
+from graders.inert import (drop_active_outputs, html_exporter, make_markdown_cell_inert, make_rich_outputs_inert,
+                           reset_output_metadata)
 
 #: The policy of feedback pages: the only scripts that run are files of the page's own origin (its local copy
 #: of MathJax, :mod:`graders.feedback_page`), never an inline script, an event handler or a ``javascript:``
@@ -34,7 +35,7 @@ HEAD_TAG = re.compile(r"<head(\s[^>]*)?>", re.I)
 
 def _markdown_exporter(preprocessor):
     """The HTML exporter running ``preprocessor``, or a default one (a preprocessor used on its own)."""
-    return preprocessor.parent if isinstance(preprocessor.parent, HTMLExporter) else HTMLExporter()
+    return preprocessor.parent if isinstance(preprocessor.parent, HTMLExporter) else html_exporter()
 
 
 #: ``display_data_priority`` of nbgrader's preprocessors (``nbgrader.preprocessors.NbGraderPreprocessor``).
