@@ -49,6 +49,8 @@ IMAGE_DATA_URL = re.compile(r"data:image/(png|jpeg|gif|webp|svg\+xml)[;,]")
 SHOWN_MIME_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex", "image/png", "image/jpeg",
                     "image/svg+xml")
 IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+#: How :func:`inert_markdown` starts what it writes.
+INERT_MARKDOWN_START = '<div class="inert-markdown">'
 URL_NOISE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+|[^\x00-\x7f]")
 DISPLAY_SIZE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")
 
@@ -113,6 +115,9 @@ def inert_html(html):
 def inert_markdown(source, exporter, cell=None, resources=None):
     """Markdown rendered and made inert, written so that rendering it as markdown again leaves it unchanged.
 
+    Markdown already in that shape (:func:`is_inert_markdown`) is cleaned again, not rendered again: doing it
+    twice gives what doing it once gave.
+
     The feedback template renders markdown itself (``markdown2html``); rendering here first is the only way
     to see the links and images the markdown makes. The result is one ``<div>`` on one line (line breaks
     become ``&#10;``), which markdown passes through as a raw HTML block.
@@ -132,9 +137,31 @@ def inert_markdown(source, exporter, cell=None, resources=None):
     -------
     str
     """
+    if is_inert_markdown(source):
+        return _on_one_line(inert_html(_on_lines(source)))
     html = exporter.markdown2html({"cell": cell or {}, "resources": resources or {}}, source)
-    body = inert_html(html).replace("\r", "&#13;").replace("\n", "&#10;")
-    return f'<div class="inert-markdown">{body}</div>'
+    return f"{INERT_MARKDOWN_START}{_on_one_line(inert_html(html))}</div>"
+
+
+def is_inert_markdown(source):
+    """Whether ``source`` has the shape :func:`inert_markdown` gives: one ``<div class="inert-markdown">`` on one
+    line, which markdown passes through as raw HTML (a raw HTML block ends only at a blank line)."""
+    return (source.startswith(INERT_MARKDOWN_START) and source.endswith("</div>") and "\n" not in source
+            and "\r" not in source)
+
+
+def _on_one_line(html):
+    """``html`` on one line: its line breaks written as character references (the same text in a page)."""
+    return html.replace("\r", "&#13;").replace("\n", "&#10;")
+
+
+def _on_lines(html):
+    """The line breaks of ``html`` written as themselves again (:func:`_on_one_line` undone).
+
+    Cleaning must see them as white space: inside a table, a character reference is text, which an HTML
+    parser moves out in front of the table.
+    """
+    return html.replace("&#13;", "\r").replace("&#10;", "\n")
 
 
 def html_exporter():

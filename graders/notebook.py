@@ -11,6 +11,7 @@ ASSIGNMENT = selected_name()
 SOURCE_DIR = os.path.join(ROOT, "source", ASSIGNMENT)
 NOTEBOOK_NAME = notebook_name(SOURCE_DIR)
 SOURCE_NOTEBOOK = os.path.join(SOURCE_DIR, NOTEBOOK_NAME)
+RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 FUNCTION_POINTS = graded_functions(SOURCE_NOTEBOOK)  # {function: points}, in the notebook's order
 GRADED_FUNCTIONS = tuple(FUNCTION_POINTS)
 EXPECTED_DIR = os.path.join(ROOT, "graders", ASSIGNMENT, "expected")

@@ -58,16 +58,43 @@ def test_sanitizing_twice_shows_the_same_text_and_stays_inert():
     assert "onerror" not in notebook.cells[0].source and "<strong>bold</strong>" in notebook.cells[0].source
 
 
-@pytest.mark.xfail(strict=True, reason="SanitizeMarkdownCells is not idempotent: a second pass (feedback after the "
-                   "intake) wraps the cell in another <div class=\"inert-markdown\"> and moves the table's line "
-                   "breaks; the page shows the same text, but each pass changes the source")
-def test_sanitizing_twice_changes_nothing_more():
+@pytest.mark.parametrize("markdown", [
+    MARKDOWN,
+    "```\nx = 1\n\ny = 2\n```\n\ntext &#10; `&#10;` &amp;#10; <b title='a\nb'>t</b>\r\n\n<img src=x onerror=alert(1)>",
+], ids=["table", "line breaks"])
+def test_sanitizing_twice_changes_nothing_more(markdown):
     notebook = new_notebook()
-    notebook.cells = [new_markdown_cell(MARKDOWN)]
+    notebook.cells = [new_markdown_cell(markdown)]
     inert.inert_notebook(notebook)
     once = notebook.cells[0].source
     inert.inert_notebook(notebook)
     assert notebook.cells[0].source == once
+    assert inert.is_inert_markdown(once)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('<div class="inert-markdown"><img src=x onerror=alert(1)><script>1</script></div>',
+     '<div class="inert-markdown"><img src="x">&lt;script&gt;1&lt;/script&gt;</div>'),
+    ('<div class="inert-markdown">a</div><a href="javascript:alert(1)">b</a><div>c</div>',
+     '<div class="inert-markdown">a</div><a>b</a><div>c</div>'),
+])
+def test_markdown_in_the_inert_shape_is_cleaned_again(source, expected):
+    cell = new_markdown_cell(source)
+    inert.make_markdown_cell_inert(cell, None)
+    assert cell.source == expected
+
+
+@pytest.mark.parametrize("source", [
+    '<div class="inert-markdown">\n\n[a](javascript:alert(1))</div>',
+    '<div class="inert-markdown">a</div>\r[a](javascript:alert(1))',
+    '<div class="inert-markdown">a</div> [a](javascript:alert(1))',
+    '<div class="inert-markdown-x">[a](javascript:alert(1))</div>',
+], ids=["blank line", "carriage return", "after the div", "other class"])
+def test_markdown_of_another_shape_is_rendered_and_wrapped(source):
+    cell = new_markdown_cell(source)
+    inert.make_markdown_cell_inert(cell, inert.html_exporter())
+    assert inert.is_inert_markdown(cell.source) and "href" not in cell.source
+    assert cell.source.startswith('<div class="inert-markdown"><div class="inert-markdown')
 
 
 TAKE_IN = """

@@ -1,6 +1,8 @@
 """Unit tests of :mod:`graders.sanitize` for what ``tests/test_active_content.py`` (which tests each preprocessor on
 its main case, the policy, and every payload in a browser) leaves out: the edge cases of each output step, the
 policy's place in the page and the preprocessors' traits."""
+import copy
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -71,3 +73,69 @@ def test_the_preprocessors_have_the_traits_of_nbgraders():
     for trait in ("default_language", "display_data_priority", "enabled"):
         assert getattr(ours, trait) == getattr(nbgraders, trait), trait
     assert sanitize.InertPreprocessor.class_traits(config=True).keys() >= {"enabled", "display_data_priority"}
+
+
+MISSING = f'alt="{sanitize.MISSING_ALT_TEXT}"'
+
+
+@pytest.mark.parametrize("tag, expected", [
+    ('<img src="a.png">', f'<img src="a.png" {MISSING}>'),
+    ('<img src="a.png"/>', f'<img src="a.png" {MISSING}/>'),
+    ("<IMG SRC='a.png' >", f"<IMG SRC='a.png' {MISSING}>"),
+    ("<img>", f"<img {MISSING}>"),
+    ('<img src="a.png" alt="">', '<img src="a.png" alt="">'),
+    ('<img ALT="plot" src="a.png">', '<img ALT="plot" src="a.png">'),
+    ("<img alt src=a.png>", "<img alt src=a.png>"),
+    ('<img title="alt=x" src="a>b.png">', f'<img title="alt=x" src="a>b.png" {MISSING}>'),
+    ('<img data-alt="x">', f'<img data-alt="x" {MISSING}>'),
+    ('<imgx src="a.png"><image src="b.png">', '<imgx src="a.png"><image src="b.png">'),
+])
+def test_images_without_alternative_text_get_nbconverts_default_as_their_last_attribute(tag, expected):
+    page, added = sanitize.with_alt_text(f"<p>{tag}</p>")
+    assert page == f"<p>{expected}</p>"
+    assert added == (expected != tag)
+
+
+def image_notebook():
+    """A notebook whose page has images with and without alternative text, in outputs and in markdown."""
+    notebook = new_notebook(metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    notebook.cells = [
+        new_markdown_cell('# Plots\n\n![a sketch](data:image/png;base64,AAAA) <img src="data:image/png;base64,AAAA">'),
+        output_cell({"image/png": "AAAA", "text/plain": "<Figure>"}),
+        output_cell({"image/jpeg": "AAAA"}, {"image/jpeg": {"alt": "a photo"}}),
+        output_cell({"image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'></svg>"}),
+        new_code_cell("print('<img src=x>')", outputs=[new_output("stream", name="stdout", text="<img src=x>\n")]),
+    ]
+    return notebook
+
+
+def test_pages_are_nbconverts_pages_without_its_rewriting_of_the_whole_page(monkeypatch):
+    """Parsed and written out as nbconvert's exporter does, the page is nbconvert's page, with the policy; and it
+    is made without parsing the page."""
+    import nbconvert.exporters.html
+    from bs4 import BeautifulSoup
+    from nbconvert.exporters import HTMLExporter
+
+    notebook = image_notebook()
+    expected, _ = HTMLExporter(template_name="classic").from_notebook_node(copy.deepcopy(notebook))
+    with monkeypatch.context() as patch:
+        patch.setattr(nbconvert.exporters.html, "BeautifulSoup", None)
+        page, _ = sanitize.PolicyHTMLExporter(template_name="classic").from_notebook_node(notebook)
+    assert expected.count(MISSING) == 3
+    assert page.count(MISSING) == 3 and "a photo" in page and "a sketch" in page
+    policy = sanitize.with_policy("<head>", sanitize.CONTENT_SECURITY_POLICY)[len("<head>"):]
+    assert policy in page
+    assert str(BeautifulSoup(page.replace(policy, "", 1), features="html.parser")) == expected
+
+
+@pytest.mark.parametrize("release_exists", [True, False], ids=["release", "no release"])
+def test_markdown_cells_are_sanitized_unless_they_are_the_releases_text(tmp_path, release_exists):
+    release_text = "# Part 1\n\n<details><summary>hint</summary>use `np.sum`</details>"
+    path = tmp_path / "release.ipynb"
+    if release_exists:
+        nbformat.write(new_notebook(cells=[new_markdown_cell(release_text), new_code_cell("x")]), str(path))
+    step = sanitize.SanitizeMarkdownCells(release_notebook=str(path))
+    kept, _ = step.preprocess_cell(new_markdown_cell(release_text), {}, 0)
+    changed, _ = step.preprocess_cell(new_markdown_cell(release_text + "<img src=x onerror=alert(1)>"), {}, 1)
+    assert (kept.source == release_text) is release_exists
+    assert "onerror" not in changed.source and changed.source.startswith('<div class="inert-markdown">')
