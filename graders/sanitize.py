@@ -156,6 +156,35 @@ def with_alt_text(page, alt=MISSING_ALT_TEXT):
     return IMG_TAG.sub(add_alt, page), added
 
 
+class HighlightOnce:
+    """nbconvert's ``highlight_code`` filter, each code highlighted once per export (most cells of a class's
+    notebooks are the release's own code).
+
+    Parameters
+    ----------
+    highlight : nbconvert.filters.highlight.Highlight2HTML
+    highlighted : dict
+        The code highlighted so far, shared by the notebooks of one export; holds at most ``HIGHLIGHTED_MAX``.
+    """
+
+    def __init__(self, highlight, highlighted):
+        self.highlight, self.highlighted = highlight, highlighted
+
+    def __call__(self, source, language=None, metadata=None):
+        # What the highlighting depends on: the lexer, and the only cell metadata nbconvert reads.
+        magics = metadata.get("magics_language") if metadata else None
+        key = (self.highlight.pygments_lexer, language, magics if isinstance(magics, str) else repr(magics), source)
+        if key not in self.highlighted:
+            if len(self.highlighted) >= HIGHLIGHTED_MAX:
+                self.highlighted.clear()
+            self.highlighted[key] = self.highlight(source, language, metadata)
+        return self.highlighted[key]
+
+
+#: How many highlighted cells an export keeps (a few megabytes): a class's notebooks share most of their code.
+HIGHLIGHTED_MAX = 2048
+
+
 class PolicyHTMLExporter(HTMLExporter):
     """nbconvert's HTML exporter, whose pages carry a Content-Security-Policy (``CONTENT_SECURITY_POLICY``).
 
@@ -167,6 +196,10 @@ class PolicyHTMLExporter(HTMLExporter):
     content_security_policy = Unicode(CONTENT_SECURITY_POLICY,
                                       help="The Content-Security-Policy written into every page.").tag(config=True)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._highlighted = {}
+
     def from_notebook_node(self, nb, resources=None, **kw):
         from nbconvert.exporters.templateexporter import TemplateExporter
         from nbconvert.filters.highlight import Highlight2HTML
@@ -175,7 +208,7 @@ class PolicyHTMLExporter(HTMLExporter):
         language = nb.metadata.get("language_info", {})
         lexer = language.get("pygments_lexer", language.get("name"))
         self.register_filter("highlight_code", self.filters.get("highlight_code")
-                             or Highlight2HTML(pygments_lexer=lexer, parent=self))
+                             or HighlightOnce(Highlight2HTML(pygments_lexer=lexer, parent=self), self._highlighted))
         resources = self._init_resources(resources)
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
                                                                        parent=self, resources=resources))

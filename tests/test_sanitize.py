@@ -139,3 +139,22 @@ def test_markdown_cells_are_sanitized_unless_they_are_the_releases_text(tmp_path
     changed, _ = step.preprocess_cell(new_markdown_cell(release_text + "<img src=x onerror=alert(1)>"), {}, 1)
     assert (kept.source == release_text) is release_exists
     assert "onerror" not in changed.source and changed.source.startswith('<div class="inert-markdown">')
+
+
+def test_each_code_is_highlighted_once_per_export_as_nbconvert_highlights_it(monkeypatch):
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    calls = []
+    highlight = Highlight2HTML(pygments_lexer="ipython3")
+    once = sanitize.HighlightOnce(highlight, {})
+    monkeypatch.setattr(sanitize, "HIGHLIGHTED_MAX", 3)
+    cases = [("x = 1", None, None), ("x = 1", None, {"tags": ["a"]}), ("x = 1", "python", None),
+             ("%%bash\nls -l", None, {"magics_language": "bash"}), ("%%bash\nls -l", None, None),
+             ("print(1)", None, None), ("x = 1", None, None)]
+    original = Highlight2HTML.__call__
+    monkeypatch.setattr(Highlight2HTML, "__call__", lambda self, *args: calls.append(args) or original(self, *args))
+    for source, language, metadata in cases:
+        assert once(source, language, metadata) == original(highlight, source, language, metadata)
+    assert [args[:2] for args in calls] == [("x = 1", None), ("x = 1", "python"), ("%%bash\nls -l", None),
+                                            ("%%bash\nls -l", None), ("print(1)", None), ("x = 1", None)]
+    assert len(once.highlighted) <= 3
