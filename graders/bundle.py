@@ -48,6 +48,17 @@ class _Bundle:
         self.definitions = {}   # name -> (object, source)
         self.late = {}          # name -> expression, assigned after every definition
         self.origins = {}       # name -> what it stands for, to detect two meanings of one name
+        self.sources = {}       # object -> (its source lines, the number of the first)
+
+    def source_lines(self, obj):
+        """``inspect.getsourcelines(obj)``, read once per object (a class's is found by parsing its whole module)."""
+        if obj not in self.sources:
+            self.sources[obj] = inspect.getsourcelines(obj)
+        return self.sources[obj]
+
+    def line(self, obj):
+        """The number of the first line of ``obj``'s source."""
+        return self.source_lines(obj)[1]
 
     def claim(self, name, origin):
         if self.origins.setdefault(name, origin) != origin:
@@ -60,7 +71,7 @@ class _Bundle:
             return
         if obj.__qualname__ != name:
             raise BundleError(f"{obj.__module__}.{obj.__qualname__} is not defined at the top of its module")
-        source = textwrap.dedent(inspect.getsource(obj))
+        source = textwrap.dedent("".join(self.source_lines(obj)[0]))
         self.definitions[name] = (obj, None)
         module = sys.modules[obj.__module__]
         imported = set()
@@ -227,10 +238,6 @@ def _path(obj):
                            os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _line(obj):
-    return inspect.getsourcelines(inspect.unwrap(obj))[1]
-
-
 def bundle(roots, replacements=None, header=""):
     """The source of a module holding ``roots`` and everything they use.
 
@@ -261,12 +268,12 @@ def bundle(roots, replacements=None, header=""):
     parts.append("\n".join(f"{name} = {state.constants[name]}" for name in sorted(state.constants)))
     classes = [obj for obj, _ in state.definitions.values() if isinstance(obj, type)]
     functions = [obj for obj, _ in state.definitions.values() if not isinstance(obj, type)]
-    for group in (_bases_first(classes), functions):
+    for group in (_bases_first(classes, state.line), functions):
         by_file = {}
         for obj in group:
             by_file.setdefault(_path(obj), []).append(obj)
         for path in sorted(by_file):
-            objects = sorted(by_file[path], key=_line)
+            objects = sorted(by_file[path], key=state.line)
             parts.append(f"# from {path}\n\n" + "\n\n".join(state.definitions[obj.__name__][1].rstrip("\n")
                                                              for obj in objects))
     if state.late:  # in the order they were brought in: each after what it reads
@@ -276,10 +283,11 @@ def bundle(roots, replacements=None, header=""):
     return text
 
 
-def _bases_first(classes):
-    """``classes`` in source order, each after the bundled classes it derives from."""
+def _bases_first(classes, line):
+    """``classes`` in source order (``line(obj)`` gives the first line of each), each after the bundled classes it
+    derives from."""
     ordered = []
-    pending = sorted(classes, key=lambda obj: (_path(obj), _line(obj)))
+    pending = sorted(classes, key=lambda obj: (_path(obj), line(obj)))
 
     def place(obj):
         if obj in ordered:

@@ -6,13 +6,16 @@
   (an engine's compiled cache lives as long as the engine);
 - asks the database for the names of its tables, and for every table, to create those missing;
 - disposes of its engine's connections when it is closed, so that the next one connects again;
-- reads (and commits) its course's row, to add it when missing.
+- reads (and commits) its course's row, to add it when missing;
+- on a new database, starts the ``alembic heads`` command to learn the revision it stamps the gradebook with: a
+  second Python that imports nbgrader again (about a second of CPU).
 
-And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the
-schema itself before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per
-engine, reads the table names once they exist, keeps the engine's pooled connection open for the next
-``Gradebook()``, checks a course once per database URL (nbgrader never deletes a course), and validates with one checked validator per schema. What is written, and what is refused, is
-unchanged: the same statements run, the same metadata fails validation with the same error.
+And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the schema itself
+before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per engine, reads the table
+names once they exist, keeps the engine's pooled connection open for the next ``Gradebook()``, checks a course once
+per database URL (nbgrader never deletes a course), reads the head revision from nbgrader's migration scripts in this
+process, once (:func:`alembic_head`), and validates with one checked validator per schema. What is written, and what
+is refused, is unchanged: the same statements run, the same metadata fails validation with the same error.
 ``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
 """
 import functools
@@ -31,8 +34,31 @@ def apply():
     nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
     nbgrader.api.inspect = _table_names_read_once(nbgrader.api.inspect)
     nbgrader.api.Gradebook.__init__ = _course_checked_once(nbgrader.api.Gradebook.__init__)
+    nbgrader.api.get_alembic_version = alembic_head
     nbgrader.nbgraderformat.common.jsonschema = CheckedSchemas(nbgrader.nbgraderformat.common.jsonschema)
     APPLIED.append(True)
+
+
+@functools.lru_cache(maxsize=None)
+def alembic_head():
+    """The revision nbgrader stamps a new gradebook with, read in this process (once).
+
+    ``nbgrader.api.get_alembic_version`` runs ``alembic heads`` on nbgrader's migration scripts and keeps the
+    first word of its first line: the first of the script directory's heads, which is read here with alembic's
+    own :class:`alembic.script.ScriptDirectory`, without starting the command.
+
+    Returns
+    -------
+    str
+        The revision id, e.g. ``"e43177bfe90b"``.
+    """
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    config = Config()
+    config.set_main_option("script_location", ALEMBIC_DIR)
+    return ScriptDirectory.from_config(config).get_heads()[0]
 
 
 def _one_engine_per_url(create_engine):

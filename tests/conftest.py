@@ -207,24 +207,15 @@ def pytest_sessionfinish(session):
                                       **{scope: round(seconds, 2) for scope, seconds in _SPENT.items()}})
 
 
-def alembic_head():
-    """The revision nbgrader stamps a new gradebook with, read in this process: nbgrader's own
-    ``get_alembic_version`` starts the ``alembic`` command, which takes seconds to load nbgrader again."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from nbgrader.dbutil import ALEMBIC_DIR
-
-    config = Config()
-    config.set_main_option("script_location", ALEMBIC_DIR)
-    return ScriptDirectory.from_config(config).get_current_head()
-
-
 @pytest.fixture(scope="module")
 def quick_alembic_version():
-    """For the module's tests: gradebooks made in this process learn nbgrader's schema revision in-process."""
+    """For the module's tests: gradebooks made in this process learn nbgrader's schema revision in-process, as in
+    nbgrader's own process (:func:`graders.nbgrader_speedups.alembic_head`), without starting the ``alembic``
+    command."""
     import nbgrader.api
 
-    head = alembic_head()
+    from graders.nbgrader_speedups import alembic_head
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nbgrader.api, "get_alembic_version", lambda: head)
+        patch.setattr(nbgrader.api, "get_alembic_version", alembic_head)
         yield

@@ -139,3 +139,16 @@ def test_a_replacement_takes_the_place_of_what_a_module_reads(package):
 def test_what_cannot_be_bundled_faithfully_stops_the_bundle(package, roots, message):
     with pytest.raises(bundle.BundleError, match=message.replace("(", r"\(")):
         bundle.bundle(roots(package))
+
+
+def test_each_object_s_source_is_read_once(package, monkeypatch):
+    """A class's source is found by parsing its whole module: a bundle reads each object's source once (and gives
+    the same text while the reads are counted)."""
+    roots = [package["shapes"].root, package["shapes"].by_name, package["shapes"].names]
+    unread = bundle.bundle(roots)
+    reads = []
+    getsourcelines = bundle.inspect.getsourcelines
+    monkeypatch.setattr(bundle.inspect, "getsourcelines", lambda obj: reads.append(obj) or getsourcelines(obj))
+    assert bundle.bundle(roots) == unread
+    assert reads and len(reads) == len(set(reads))
+    assert {package["shapes"].Point, package["shapes"].Special} <= set(reads)

@@ -52,6 +52,28 @@ def test_a_schema_is_checked_once(schema, monkeypatch):
     assert len(calls) == 1
 
 
+def _with_venv_path():
+    """This process's environment with the virtualenv's ``bin`` first on ``PATH``, where nbgrader finds ``alembic``."""
+    return {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
+
+
+@pytest.fixture(scope="module")
+def alembic_command_head():
+    """The revision nbgrader's own ``get_alembic_version`` reads: the first word of what ``alembic heads`` prints
+    first, for nbgrader's migration scripts."""
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as alembic_ini:
+        output = subprocess.run(["alembic", "-c", alembic_ini, "heads"], capture_output=True, text=True, check=True,
+                                env=_with_venv_path(), timeout=120).stdout
+    return output.split("\n")[0].split(" ")[0]
+
+
+def test_the_head_revision_read_in_process_is_the_one_the_alembic_command_names(alembic_command_head):
+    assert alembic_command_head
+    assert nbgrader_speedups.alembic_head() == alembic_command_head
+
+
 APPLIED_NBGRADER = """
 import copy, json, sys
 import jsonschema, nbformat
@@ -82,8 +104,7 @@ def test_after_apply_nbgrader_shares_one_engine_and_still_refuses_bad_metadata(t
     # In a process of its own, as in nbgrader's: the patches last as long as the process.
     result = subprocess.run([sys.executable, "-c", APPLIED_NBGRADER, f"sqlite:///{tmp_path}/gradebook.db",
                              json.dumps(GOOD), json.dumps(BAD["points-as-text"])], cwd=ROOT, capture_output=True,
-                            text=True, check=True, env={**os.environ, "PATH": os.path.dirname(sys.executable)
-                                                        + os.pathsep + os.environ["PATH"]})
+                            text=True, check=True, env=_with_venv_path())
     assert json.loads(result.stdout) == {"shared": True, "seen": ["ada"], "refused": [True, False]}
 
 
@@ -108,15 +129,22 @@ def test_the_course_configuration_speeds_up_nbgrader_only_where_nbgrader_runs(pr
 
 
 GRADEBOOKS_IN_TURN = """
-import json, sys
+import json, subprocess, sys
 import sqlalchemy
+from alembic.script import ScriptDirectory
 from graders import nbgrader_speedups
 nbgrader_speedups.apply()
 from nbgrader.api import Course, Gradebook
 
-url, connects, inspected, course_reads = sys.argv[1], [], [], []
-with Gradebook(url) as first:  # a new gradebook: its tables are made here
-    sqlalchemy.event.listen(first.engine, "connect", lambda *args: connects.append(1))
+url, other_url, connects, inspected, course_reads = sys.argv[1], sys.argv[2], [], [], []
+started, script_reads, stamps = [], [], []
+popen_init, from_config = subprocess.Popen.__init__, ScriptDirectory.from_config
+subprocess.Popen.__init__ = lambda self, *args, **kwargs: started.append(args) or popen_init(self, *args, **kwargs)
+ScriptDirectory.from_config = lambda config: script_reads.append(1) or from_config(config)
+for new_url in (other_url, url):  # new gradebooks: their tables are made and stamped here
+    with Gradebook(new_url) as first:
+        stamps.append(first.db.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar_one())
+sqlalchemy.event.listen(first.engine, "connect", lambda *args: connects.append(1))
 sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute",
                         lambda conn, cursor, statement, *args: "FROM course" in statement and course_reads.append(1))
 table_names = sqlalchemy.engine.reflection.Inspector.get_table_names
@@ -131,20 +159,24 @@ with Gradebook(url) as gradebook:
 with Gradebook(url, "another") as gradebook:
     courses = sorted(course.id for course in gradebook.db.query(Course))
 print(json.dumps({"connects": len(connects), "inspected": len(inspected), "seen": seen, "course": course,
-                  "course_reads": len(course_reads), "courses": courses}))
+                  "course_reads": len(course_reads), "courses": courses, "started": len(started),
+                  "script_reads": len(script_reads), "stamps": stamps}))
 """
 
 
-def test_after_apply_gradebooks_in_turn_reuse_one_connection_read_the_tables_and_check_the_course_once(tmp_path):
-    result = subprocess.run([sys.executable, "-c", GRADEBOOKS_IN_TURN, f"sqlite:///{tmp_path}/gradebook.db"],
-                            cwd=ROOT, capture_output=True, text=True, check=True,
-                            env={**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]})
+def test_after_apply_gradebooks_in_turn_reuse_one_connection_read_the_tables_and_check_the_course_once(
+        tmp_path, alembic_command_head):
+    result = subprocess.run([sys.executable, "-c", GRADEBOOKS_IN_TURN, f"sqlite:///{tmp_path}/gradebook.db",
+                             f"sqlite:///{tmp_path}/other.db"], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env=_with_venv_path())
     # the names are read once the tables exist (after the first gradebook made them), then never again; the course
     # is read by the first gradebook, then only when asked for by hand (twice: the read, then its id after the
-    # commit) and for a new course, which is still added
+    # commit) and for a new course, which is still added; two new gradebooks are stamped with the revision the
+    # alembic command names, read from the migration scripts once, and no command is started
     assert json.loads(result.stdout) == {"connects": 0, "inspected": 1, "seen": ["ada", "alan", "grace"],
                                          "course": "default_course", "course_reads": 4,
-                                         "courses": ["another", "default_course"]}
+                                         "courses": ["another", "default_course"], "started": 0, "script_reads": 1,
+                                         "stamps": [alembic_command_head] * 2}
 
 
 EXPORT_VALIDATIONS = """
