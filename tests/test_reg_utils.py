@@ -126,6 +126,33 @@ def test_each_cost_curve_is_titled_with_its_model(data, monkeypatch, options, ti
                                                                          "cost J")
 
 
+@pytest.mark.parametrize("options, cost_function", [
+    ({}, "compute_cost"),
+    ({"lambd": 0.7}, "compute_cost_with_regularization"),
+])
+def test_the_cost_is_computed_only_where_it_is_printed_or_plotted(data, monkeypatch, capsys, options, cost_function):
+    """Every 1000th iteration with ``print_cost`` (printed every 10000th), never without: the training is the same."""
+    reference = reference_namespace()
+    computed = []
+
+    def counted(*arguments):
+        computed.append(reference_cost(*arguments))
+        return computed[-1]
+
+    reference_cost = reference[cost_function]
+    monkeypatch.setitem(reference, cost_function, counted)
+    curves = []
+    monkeypatch.setattr(plt, "show", lambda: curves.append(list(plt.gcf().axes[0].lines[0].get_ydata())))
+    printed = reference["model"](*data, num_iterations=1001, **options)
+    assert len(computed) == 2 and curves == [computed]
+    assert capsys.readouterr().out == f"Cost after iteration 0: {computed[0]}\n"
+    computed.clear()
+    silent = reference["model"](*data, num_iterations=1001, print_cost=False, **options)
+    assert computed == [] and curves == [curves[0]] and capsys.readouterr().out == ""
+    for name, value in printed.items():
+        np.testing.assert_array_equal(silent[name], value, strict=True)
+
+
 def _dropout_free(reference):
     def forward(X, parameters, keep_prob):
         return reference["forward_propagation"](X, parameters)

@@ -108,15 +108,15 @@ def backward_propagation(X, Y, cache):
     (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
     dZ3 = A3 - Y
     dW3 = 1.0 / m * np.dot(dZ3, A2.T)
-    db3 = 1.0 / m * np.sum(dZ3, axis=1, keepdims=True)
+    db3 = 1.0 / m * dZ3.sum(axis=1, keepdims=True)
     dA2 = np.dot(W3.T, dZ3)
-    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dZ2 = dA2 * (A2 > 0)
     dW2 = 1.0 / m * np.dot(dZ2, A1.T)
-    db2 = 1.0 / m * np.sum(dZ2, axis=1, keepdims=True)
+    db2 = 1.0 / m * dZ2.sum(axis=1, keepdims=True)
     dA1 = np.dot(W2.T, dZ2)
-    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dZ1 = dA1 * (A1 > 0)
     dW1 = 1.0 / m * np.dot(dZ1, X.T)
-    db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
+    db1 = 1.0 / m * dZ1.sum(axis=1, keepdims=True)
     return {"dZ3": dZ3, "dW3": dW3, "db3": db3,
             "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
             "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
