@@ -24,7 +24,6 @@ import nbformat
 
 from graders.faults import fault_point
 from graders.fingerprint import grader_version
-from graders.grading import Verdict, grade_notebook
 from graders.notebook import ASSIGNMENT, ROOT
 from graders.sandbox import SandboxUnavailable, definition_cells
 from graders.settings import paths
@@ -44,6 +43,8 @@ def grade_to_record(notebook_json):
     The text is an intake notebook (:mod:`graders.intake` validated it before writing it): it is read, not
     validated again.
     """
+    from graders.grading import grade_notebook  # numpy and the assignment's graders: loaded to grade only
+
     verdicts, cell_errors = grade_notebook(nbformat.v4.reads(notebook_json))
     return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
 
@@ -78,13 +79,26 @@ def cached_grade(notebook):
     verdicts : dict of str to Verdict
     cell_errors : list of dict
     """
+    from graders.grading import Verdict
+
+    record = cached_or_graded_record(notebook)
+    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
+    return verdicts, record["cell_errors"]
+
+
+def cached_or_graded_record(notebook):
+    """The record of a notebook's verdicts (as :func:`cached_record` gives it) from the cache, grading (and caching)
+    the notebook when missing.
+
+    A record read from the cache loads neither numpy nor the grader: its verdicts were checked when they were made
+    (:class:`graders.grading.Verdict`), and nbgrader's process, which records them, needs no more.
+    """
     key = submission_key(notebook, grader_version())
     record = cached_record(key)
     if record is None:
         record = grade_to_record(nbformat.writes(notebook))
         _store(key, record)
-    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
-    return verdicts, record["cell_errors"]
+    return record
 
 
 def pending_notebooks(intake_dir, force=False):

@@ -75,6 +75,24 @@ def test_cached_grade_gives_verdicts_from_the_cache():
     assert batch.cached_grade(nb) == (verdicts, [])
 
 
+def test_a_cached_record_is_given_as_cached():
+    nb = notebook("def f(): pass")
+    record = {"verdicts": {name: dataclasses.asdict(Verdict(name, True, None, "passed")) for name in GRADED_FUNCTIONS},
+              "cell_errors": [{"cell": 0, "error": "NameError: y"}]}
+    batch._store(batch.submission_key(nb, grader_version()), record)
+    assert batch.cached_or_graded_record(nb) == record
+
+
+def test_a_record_missing_from_the_cache_is_graded_and_cached(monkeypatch):
+    nb = notebook("def f(): pass")
+    record = {"verdicts": {}, "cell_errors": []}
+    graded = []
+    monkeypatch.setattr(batch, "grade_to_record", lambda text: graded.append(text) or record)
+    assert batch.cached_or_graded_record(nb) == record
+    assert len(graded) == 1
+    assert batch.cached_record(batch.submission_key(nb, grader_version())) == record
+
+
 def write_intake(root, student, nb):
     folder = root / student / ASSIGNMENT
     folder.mkdir(parents=True)
