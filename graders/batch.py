@@ -202,6 +202,9 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
             for key, future in in_windows(submit, dask_completed, pending, window):
                 settle(key, future)
     else:
+        from graders.grading import warm_up
+
+        warm_up()  # once here, before the pool forks, rather than once in each of its processes
         workers = jobs or os.cpu_count()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             def submit(key):

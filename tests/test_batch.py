@@ -122,6 +122,29 @@ def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):
     assert batch.prefetch(str(tmp_path / "intake")) == (0, {})
 
 
+def test_prefetch_warms_the_grading_up_before_its_pool_forks(tmp_path, monkeypatch):
+    from graders import grading
+
+    events = []
+    monkeypatch.setattr(grading, "warm_up", lambda: events.append("warm up"))
+
+    class Pool:
+        def __init__(self, max_workers):
+            events.append("pool")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=1)
+    assert events == ["warm up", "pool"]
+
+
 @pytest.mark.parametrize("window", [1, 3, 10])
 def test_in_windows_never_runs_more_than_the_window_and_yields_every_key(window):
     running, most, lock = [0], [0], threading.Lock()
