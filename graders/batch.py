@@ -149,13 +149,14 @@ def in_windows(submit, completed, keys, window):
             break
 
 
-def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
+def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, before_grading=None):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
 
     With ``force``, every notebook of ``intake_dir`` is graded again and its cached verdicts replaced.
     ``on_ready(students)`` is called with the students whose verdicts are cached, ``{student: cache key}``:
     first those cached already, then those of each notebook as soon as its verdicts are (never with a student
-    whose grading failed).
+    whose grading failed). ``before_grading()`` (the sandbox's self-test, say) is called first when a notebook is
+    to be graded, before anyone is handed to ``on_ready``: what it raises stops the batch with nothing done.
 
     A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
 
@@ -169,6 +170,8 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
     from tqdm import tqdm
 
     pending, students, cached = pending_notebooks(intake_dir, force)
+    if pending and before_grading is not None:
+        before_grading()
     on_ready = on_ready or (lambda students: None)
     if cached:
         on_ready(cached)

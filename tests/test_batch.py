@@ -122,15 +122,15 @@ def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):
     assert batch.prefetch(str(tmp_path / "intake")) == (0, {})
 
 
-def test_prefetch_warms_the_grading_up_before_its_pool_forks(tmp_path, monkeypatch):
-    from graders import grading
-
-    events = []
-    monkeypatch.setattr(grading, "warm_up", lambda: events.append("warm up"))
+def _pool_recording(events, workers=None):
+    """A stand-in for ProcessPoolExecutor that says when it is made (in ``events``) and with how many processes (in
+    ``workers``), and runs nothing."""
+    workers = [] if workers is None else workers
 
     class Pool:
         def __init__(self, max_workers):
             events.append("pool")
+            workers.append(max_workers)
 
         def __enter__(self):
             return self
@@ -138,11 +138,44 @@ def test_prefetch_warms_the_grading_up_before_its_pool_forks(tmp_path, monkeypat
         def __exit__(self, *exc_info):
             return False
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    return Pool
+
+
+def test_prefetch_warms_the_grading_up_before_its_pool_forks(tmp_path, monkeypatch):
+    from graders import grading
+
+    events = []
+    monkeypatch.setattr(grading, "warm_up", lambda: events.append("warm up"))
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
     monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
     write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
     batch.prefetch(str(tmp_path / "intake"), jobs=1)
     assert events == ["warm up", "pool"]
+
+
+def test_what_must_come_before_grading_comes_first_and_only_when_a_notebook_is_to_be_graded(tmp_path, monkeypatch):
+    events = []
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    from graders import grading
+
+    monkeypatch.setattr(grading, "warm_up", lambda: None)
+    intake = tmp_path / "intake"
+    write_intake(intake, "alice", notebook("def f(): pass"))
+    write_intake(intake, "bob", notebook("def f(): return 2"))
+    batch._store(batch.submission_key(notebook("def f(): return 2"), grader_version()), {"verdicts": {},
+                                                                                        "cell_errors": []})
+    before = lambda: events.append("before")  # noqa: E731
+    batch.prefetch(str(intake), jobs=1, on_ready=lambda students: events.append(sorted(students)),
+                   before_grading=before)
+    assert events == ["before", ["bob"], "pool"]
+    events.clear()
+    batch._store(batch.submission_key(notebook("def f(): pass"), grader_version()), {"verdicts": {},
+                                                                                     "cell_errors": []})
+    batch.prefetch(str(intake), jobs=1, on_ready=lambda students: events.append(sorted(students)),
+                   before_grading=before)
+    assert events == [["alice", "bob"]]
 
 
 @pytest.mark.parametrize("window", [1, 3, 10])
