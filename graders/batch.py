@@ -208,7 +208,7 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, 
         from graders.grading import warm_up
 
         warm_up()  # once here, before the pool forks, rather than once in each of its processes
-        workers = jobs or os.cpu_count()
+        workers = min(jobs or os.cpu_count(), len(pending))  # no process forked to stay idle
         with ProcessPoolExecutor(max_workers=workers) as pool:
             def submit(key):
                 return pool.submit(grade_to_record, _read_text(pending[key]))

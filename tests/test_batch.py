@@ -178,6 +178,20 @@ def test_what_must_come_before_grading_comes_first_and_only_when_a_notebook_is_t
     assert events == [["alice", "bob"]]
 
 
+@pytest.mark.parametrize("jobs, pending, forked", [(4, 1, 1), (4, 3, 3), (2, 3, 2), (None, 1, 1)])
+def test_the_pool_forks_no_more_processes_than_notebooks_to_grade(tmp_path, monkeypatch, jobs, pending, forked):
+    from graders import grading
+
+    workers = []
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording([], workers))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    monkeypatch.setattr(grading, "warm_up", lambda: None)
+    for index in range(pending):
+        write_intake(tmp_path / "intake", f"student{index}", notebook(f"def f(): return {index}"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=jobs)
+    assert workers == [forked]
+
+
 @pytest.mark.parametrize("window", [1, 3, 10])
 def test_in_windows_never_runs_more_than_the_window_and_yields_every_key(window):
     running, most, lock = [0], [0], threading.Lock()
