@@ -43,7 +43,7 @@ def grade_to_record(notebook_json):
     The text is an intake notebook (:mod:`graders.intake` validated it before writing it): it is read, not
     validated again.
     """
-    from graders.grading import grade_notebook  # numpy and the assignment's graders: loaded to grade only
+    from graders.grading import grade_notebook  # the judges and the assignment's graders: loaded to grade only
 
     verdicts, cell_errors = grade_notebook(nbformat.v4.reads(notebook_json))
     return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
@@ -90,7 +90,7 @@ def cached_or_graded_record(notebook):
     """The record of a notebook's verdicts (as :func:`cached_record` gives it) from the cache, grading (and caching)
     the notebook when missing.
 
-    A record read from the cache loads neither numpy nor the grader: its verdicts were checked when they were made
+    A record read from the cache loads none of the grader's judges: its verdicts were checked when they were made
     (:class:`graders.grading.Verdict`), and nbgrader's process, which records them, needs no more.
     """
     key = submission_key(notebook, grader_version())

@@ -5,7 +5,7 @@ In ``Autograde.autograde_preprocessors`` they take the place of nbgrader's ``Exe
 1. :class:`GradeInSandbox`: the verdict of each graded function (:mod:`graders.grading`, run in the sandbox, or
    the intake's reason why the file could not be read) and the errors of the student's cells, into
    ``resources["grader"]``. The student's code never runs in nbgrader's process, which takes the verdicts from
-   the cache as they were checked when made, without loading numpy or the grader.
+   the cache as they were checked when made, without loading the grader's judges.
 2. :class:`ShowCellErrors`: each cell that failed while grading gets its error as its output and in its
    metadata, for the summary of the feedback page.
 3. :class:`ClearHiddenTestsOfGradeCells`: nbgrader's ``ClearHiddenTests``, on the autograded test cells only

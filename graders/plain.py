@@ -5,15 +5,14 @@ student's outputs travel from the worker to the grader as frames on a pipe
 (see :func:`encode_results` and :func:`decode_results`). A value is
 flattened to arrays under path-like keys plus a JSON-able ``spec`` that
 records its structure and the type of every leaf.
-
-numpy is imported by the functions that handle arrays: the trusted side's recording process, which reads only
-the protocol's constants and frames through :mod:`graders.sandbox`, never loads it.
 """
 import json
 import numbers
 import re
 import struct
 from typing import NotRequired, TypedDict
+
+import numpy as np
 
 
 def flatten(value, prefix):
@@ -58,8 +57,6 @@ def type_name(value):
 
 
 def _flatten_leaf(value, prefix):
-    import numpy as np
-
     name = type_name(value)
     if type(value) is np.ndarray and value.dtype.kind in "biuf":
         return {prefix: value}, {"kind": "array", "key": prefix, "type": name}
@@ -177,8 +174,6 @@ def encode_frame(kind, payload):
 
 def encode_results(record, arrays):
     """The payload of the results frame: the JSON-able ``record`` and the numeric ``arrays``."""
-    import numpy as np
-
     table, blobs = [], []
     for key, value in arrays.items():
         array = np.asarray(value)
@@ -217,8 +212,6 @@ def decode_results(payload, max_header_bytes, max_arrays, max_depth):
     ``max_arrays``, must be numeric (bool, int, unsigned, float) and fill the rest of the payload exactly.
     Raises :class:`MalformedOutput`.
     """
-    import numpy as np
-
     if len(payload) < HEADER_LENGTH.size:
         raise MalformedOutput("a results frame without header")
     (header_length,) = HEADER_LENGTH.unpack_from(payload)
@@ -252,8 +245,6 @@ def decode_results(payload, max_header_bytes, max_arrays, max_depth):
 
 
 def _array_entry(entry):
-    import numpy as np
-
     if not _is_dict(entry, {"key", "dtype", "shape"}):
         raise MalformedOutput("an array entry is not {key, dtype, shape}")
     key, dtype, shape = entry["key"], entry["dtype"], entry["shape"]
@@ -307,8 +298,6 @@ def check_spec(spec, arrays, prefix):
     :data:`MAX_NAME_CHARS` characters, arrays under the key ``prefix`` (or ``prefix/...``), scalars 0-d, and
     at most :data:`MAX_OUTPUT_BYTES` bytes of arrays. The worker applies the same test before recording.
     """
-    import numpy as np
-
     pending, nodes, size = [(spec, 1)], 0, 0
     while pending:
         item, depth = pending.pop()

@@ -452,7 +452,7 @@ def test_reading_the_report_keys_loads_no_grader():
     """nbgrader's recording process reads this module's metadata keys: the assignment's graders (and numpy) stay
     unloaded until a mistake's label is made."""
     code = ("import sys\nfrom graders.reports import VERDICT_KEY\n"
-            "print(sorted(m for m in ('numpy', 'graders.regularization') if m in sys.modules))")
+            f"print(sorted(m for m in ('numpy', 'graders.{ASSIGNMENT}') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=reports.ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
