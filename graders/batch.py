@@ -149,6 +149,20 @@ def in_windows(submit, completed, keys, window):
             break
 
 
+def _warm_up_grading():
+    """Compute what every grading shares here, once, before the pool forks (:func:`graders.grading.warm_up`),
+    rather than once in each of its processes.
+
+    It is work done ahead: when it fails, each grading does it again, and fails for its own submission alone.
+    """
+    from graders.grading import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # what failed here fails again in each grading, for its own submission
+        pass
+
+
 def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, before_grading=None):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
 
@@ -205,9 +219,7 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, 
             for key, future in in_windows(submit, dask_completed, pending, window):
                 settle(key, future)
     else:
-        from graders.grading import warm_up
-
-        warm_up()  # once here, before the pool forks, rather than once in each of its processes
+        _warm_up_grading()
         workers = min(jobs or os.cpu_count(), len(pending))  # no process forked to stay idle
         with ProcessPoolExecutor(max_workers=workers) as pool:
             def submit(key):

@@ -192,6 +192,21 @@ def test_the_pool_forks_no_more_processes_than_notebooks_to_grade(tmp_path, monk
     assert workers == [forked]
 
 
+def test_a_warm_up_that_fails_leaves_the_failure_to_each_grading(tmp_path, monkeypatch):
+    from graders import grading
+
+    def broken():
+        raise ValueError("a judge that cannot judge")
+
+    events = []
+    monkeypatch.setattr(grading, "warm_up", broken)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=1)
+    assert events == ["pool"]
+
+
 @pytest.mark.parametrize("window", [1, 3, 10])
 def test_in_windows_never_runs_more_than_the_window_and_yields_every_key(window):
     running, most, lock = [0], [0], threading.Lock()
