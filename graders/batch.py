@@ -150,8 +150,9 @@ def in_windows(submit, completed, keys, window):
 
 
 def _warm_up_grading():
-    """Compute what every grading shares here, once, before the pool forks (:func:`graders.grading.warm_up`),
-    rather than once in each of its processes.
+    """Compute what every grading shares here, once, before a pool of several processes forks
+    (:func:`graders.grading.warm_up`), rather than once in each of them. A pool of one computes only what its
+    gradings need.
 
     It is work done ahead: when it fails, each grading does it again, and fails for its own submission alone.
     """
@@ -219,8 +220,9 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, 
             for key, future in in_windows(submit, dask_completed, pending, window):
                 settle(key, future)
     else:
-        _warm_up_grading()
         workers = min(jobs or os.cpu_count(), len(pending))  # no process forked to stay idle
+        if workers > 1:
+            _warm_up_grading()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             def submit(key):
                 return pool.submit(grade_to_record, _read_text(pending[key]))

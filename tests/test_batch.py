@@ -141,17 +141,20 @@ def _pool_recording(events, workers=None):
     return Pool
 
 
-def test_prefetch_warms_the_grading_up_before_its_pool_forks(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs, pending, events", [(2, 2, ["warm up", "pool"]), (1, 2, ["pool"]), (2, 1, ["pool"])],
+                         ids=["two processes", "one process", "one notebook"])
+def test_prefetch_warms_the_grading_up_before_a_pool_of_several_processes_forks(tmp_path, monkeypatch, jobs, pending,
+                                                                                  events):
     from graders import grading
 
-    events = []
-    monkeypatch.setattr(grading, "warm_up", lambda: events.append("warm up"))
-
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
+    seen = []
+    monkeypatch.setattr(grading, "warm_up", lambda: seen.append("warm up"))
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(seen))
     monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
-    write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
-    batch.prefetch(str(tmp_path / "intake"), jobs=1)
-    assert events == ["warm up", "pool"]
+    for index in range(pending):
+        write_intake(tmp_path / "intake", f"student{index}", notebook(f"def f(): return {index}"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=jobs)
+    assert seen == events
 
 
 def test_what_must_come_before_grading_comes_first_and_only_when_a_notebook_is_to_be_graded(tmp_path, monkeypatch):
@@ -203,7 +206,8 @@ def test_a_warm_up_that_fails_leaves_the_failure_to_each_grading(tmp_path, monke
     monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
     monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
     write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
-    batch.prefetch(str(tmp_path / "intake"), jobs=1)
+    write_intake(tmp_path / "intake", "bob", notebook("def f(): return 2"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=2)
     assert events == ["pool"]
 
 
