@@ -487,22 +487,21 @@ def _grade(intake_dir, queued, jobs, scheduler, force, recorder, digests, cache_
 
     Each student whose verdicts are cached is handed to ``recorder`` (a :class:`Recorder`) at once, so that
     nbgrader records the class while the sandbox grades the rest, and their cache keys added to ``cache_keys``;
-    a student whose grading failed never is.
+    a student whose grading failed never is. The sandbox is tested only when a notebook is to be graded in it,
+    before anyone is handed on: a queue whose verdicts are all cached needs no sandbox.
     """
     if not queued:
         return 0, {}
-    from graders.batch import prefetch  # numpy and the grader: loaded only when there is something to grade
+    from graders.batch import prefetch
     from graders.sandbox import self_test
-
-    if not scheduler:
-        self_test()
 
     def ready(students):
         recorder.add({student: os.path.join(intake_dir, student) for student in students},
                      {student: digests[student] for student in students})
         cache_keys.update(students)
 
-    return prefetch(intake_dir, jobs, scheduler, force, on_ready=ready)
+    return prefetch(intake_dir, jobs, scheduler, force, on_ready=ready,
+                    before_grading=None if scheduler else self_test)
 
 
 def _log_name(intake_dir):

@@ -24,7 +24,6 @@ import nbformat
 
 from graders.faults import fault_point
 from graders.fingerprint import grader_version
-from graders.grading import Verdict, grade_notebook
 from graders.notebook import ASSIGNMENT, ROOT
 from graders.sandbox import SandboxUnavailable, definition_cells
 from graders.settings import paths
@@ -44,6 +43,8 @@ def grade_to_record(notebook_json):
     The text is an intake notebook (:mod:`graders.intake` validated it before writing it): it is read, not
     validated again.
     """
+    from graders.grading import grade_notebook  # the judges and the assignment's graders: loaded to grade only
+
     verdicts, cell_errors = grade_notebook(nbformat.v4.reads(notebook_json))
     return {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": cell_errors}
 
@@ -78,13 +79,26 @@ def cached_grade(notebook):
     verdicts : dict of str to Verdict
     cell_errors : list of dict
     """
+    from graders.grading import Verdict
+
+    record = cached_or_graded_record(notebook)
+    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
+    return verdicts, record["cell_errors"]
+
+
+def cached_or_graded_record(notebook):
+    """The record of a notebook's verdicts (as :func:`cached_record` gives it) from the cache, grading (and caching)
+    the notebook when missing.
+
+    A record read from the cache loads none of the grader's judges: its verdicts were checked when they were made
+    (:class:`graders.grading.Verdict`), and nbgrader's process, which records them, needs no more.
+    """
     key = submission_key(notebook, grader_version())
     record = cached_record(key)
     if record is None:
         record = grade_to_record(nbformat.writes(notebook))
         _store(key, record)
-    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
-    return verdicts, record["cell_errors"]
+    return record
 
 
 def pending_notebooks(intake_dir, force=False):
@@ -135,13 +149,29 @@ def in_windows(submit, completed, keys, window):
             break
 
 
-def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
+def _warm_up_grading():
+    """Compute what every grading shares here, once, before a pool of several processes forks
+    (:func:`graders.grading.warm_up`), rather than once in each of them. A pool of one computes only what its
+    gradings need.
+
+    It is work done ahead: when it fails, each grading does it again, and fails for its own submission alone.
+    """
+    from graders.grading import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # what failed here fails again in each grading, for its own submission
+        pass
+
+
+def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None, before_grading=None):
     """Grade every pending notebook of ``intake_dir`` in parallel and cache the verdicts.
 
     With ``force``, every notebook of ``intake_dir`` is graded again and its cached verdicts replaced.
     ``on_ready(students)`` is called with the students whose verdicts are cached, ``{student: cache key}``:
     first those cached already, then those of each notebook as soon as its verdicts are (never with a student
-    whose grading failed).
+    whose grading failed). ``before_grading()`` (the sandbox's self-test, say) is called first when a notebook is
+    to be graded, before anyone is handed to ``on_ready``: what it raises stops the batch with nothing done.
 
     A submission whose grading raised is not cached: its students are returned, each with a one-line reason.
 
@@ -155,6 +185,8 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
     from tqdm import tqdm
 
     pending, students, cached = pending_notebooks(intake_dir, force)
+    if pending and before_grading is not None:
+        before_grading()
     on_ready = on_ready or (lambda students: None)
     if cached:
         on_ready(cached)
@@ -188,7 +220,9 @@ def prefetch(intake_dir, jobs=None, scheduler=None, force=False, on_ready=None):
             for key, future in in_windows(submit, dask_completed, pending, window):
                 settle(key, future)
     else:
-        workers = jobs or os.cpu_count()
+        workers = min(jobs or os.cpu_count(), len(pending))  # no process forked to stay idle
+        if workers > 1:
+            _warm_up_grading()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             def submit(key):
                 return pool.submit(grade_to_record, _read_text(pending[key]))

@@ -4,6 +4,7 @@ Everything the student's process wrote is treated as untrusted data; the
 expected arrays never leave this process, and the messages of hidden cases
 carry no number computed from them (see :mod:`graders.ladder` and the assignment's judges).
 """
+import copy
 import functools
 import os
 import sys
@@ -104,6 +105,19 @@ def worker_job(case_ids=None):
 
 def _cases(function_name, case_ids):
     return [case for case in expected_cases(function_name) if case_ids is None or case[0] in case_ids]
+
+
+def warm_up():
+    """Compute in this process what every grading here shares, so that processes forked afterwards share it too.
+
+    That is the cases and their expected outputs, the worker's arguments, and what the judges compute once per
+    case (the assignment's numerical gradients, say): each judge is run once on a copy of each expected output.
+    A pool forked after it starts grading at once, instead of each of its processes computing the same.
+    """
+    worker_job()
+    for function_name in GRADED_FUNCTIONS:
+        for case_id, arguments, expected, _ in expected_cases(function_name):
+            judge(function_name, copy.deepcopy(expected), expected, arguments, detail=case_id == PUBLIC_CASE)
 
 
 def grade_notebook(notebook, case_ids=None):

@@ -4,7 +4,8 @@ In ``Autograde.autograde_preprocessors`` they take the place of nbgrader's ``Exe
 
 1. :class:`GradeInSandbox`: the verdict of each graded function (:mod:`graders.grading`, run in the sandbox, or
    the intake's reason why the file could not be read) and the errors of the student's cells, into
-   ``resources["grader"]``. The student's code never runs in nbgrader's process.
+   ``resources["grader"]``. The student's code never runs in nbgrader's process, which takes the verdicts from
+   the cache as they were checked when made, without loading the grader's judges.
 2. :class:`ShowCellErrors`: each cell that failed while grading gets its error as its output and in its
    metadata, for the summary of the feedback page.
 3. :class:`ClearHiddenTestsOfGradeCells`: nbgrader's ``ClearHiddenTests``, on the autograded test cells only
@@ -19,7 +20,6 @@ trips: :class:`OverwriteReleasedCells` (in ``Autograde.sanitize_preprocessors``,
 the released notebook's cells once per notebook, and :class:`SaveAutoGradesAtOnce` (for ``SaveAutoGrades``)
 commits a notebook's grades and comments together.
 """
-import dataclasses
 import json
 import os
 
@@ -28,14 +28,16 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, Overw
 from nbgrader.utils import is_grade
 from nbformat.v4 import new_output
 
-from graders.batch import cached_grade
-from graders.grading import Verdict
+from graders.batch import cached_or_graded_record
 from graders.faults import fault_point
 from graders.intake import INTAKE_KEY, write_record_marker
 from graders.notebook import GRADED_FUNCTIONS, ROOT, grade_id
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 
-RESOURCES_KEY = "grader"  # resources[RESOURCES_KEY]: {"verdicts": {function: Verdict}, "cell_errors": [...]}
+# resources[RESOURCES_KEY]: {"verdicts": {function: the fields of its graders.grading.Verdict}, "cell_errors": [...]}
+RESOURCES_KEY = "grader"
+# The check an unreadable submission fails (one of graders.ladder.CHECK_NAMES).
+UNREADABLE_CHECK = "readable"
 
 
 class GradeInSandbox(NbGraderPreprocessor):
@@ -45,13 +47,20 @@ class GradeInSandbox(NbGraderPreprocessor):
         fault_point("recording")
         unreadable = nb.metadata.get(INTAKE_KEY, {}).get("unreadable")
         if unreadable:
-            verdicts = {name: Verdict(name, False, "readable", f"your submission could not be graded: {unreadable}")
-                        for name in GRADED_FUNCTIONS}
+            reason = f"your submission could not be graded: {unreadable}"
+            verdicts = {name: failed_verdict(name, UNREADABLE_CHECK, reason) for name in GRADED_FUNCTIONS}
             cell_errors = []
         else:
-            verdicts, cell_errors = cached_grade(nb)
+            record = cached_or_graded_record(nb)
+            verdicts, cell_errors = record["verdicts"], record["cell_errors"]
         resources[RESOURCES_KEY] = {"verdicts": verdicts, "cell_errors": cell_errors}
         return nb, resources
+
+
+def failed_verdict(function, check, message):
+    """The fields of the :class:`graders.grading.Verdict` of ``function`` failing ``check`` with ``message``."""
+    return {"function": function, "passed": False, "check": check, "message": message, "diagnosis": None,
+            "property": None}
 
 
 class ShowCellErrors(NbGraderPreprocessor):
@@ -93,14 +102,14 @@ class WriteVerdicts(NbGraderPreprocessor):
             if verdict is None:
                 cell.outputs = [_error_output("UnknownTest", f"no grader for the cell {name}")]
                 continue
-            verdict = dataclasses.replace(verdict, message=encodable(verdict.message))
-            cell.metadata[VERDICT_KEY] = {"passed": verdict.passed, "check": verdict.check,
-                                          "diagnosis": verdict.diagnosis, "property": verdict.property,
-                                          "message": verdict.message}
-            if verdict.passed:
-                cell.outputs = [new_output("stream", name="stdout", text=verdict.message + "\n")]
+            message = encodable(verdict["message"])
+            cell.metadata[VERDICT_KEY] = {"passed": verdict["passed"], "check": verdict["check"],
+                                          "diagnosis": verdict["diagnosis"], "property": verdict["property"],
+                                          "message": message}
+            if verdict["passed"]:
+                cell.outputs = [new_output("stream", name="stdout", text=message + "\n")]
             else:
-                cell.outputs = [_error_output("GradingFailure", verdict.message)]
+                cell.outputs = [_error_output("GradingFailure", message)]
         return nb, resources
 
 

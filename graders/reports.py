@@ -19,6 +19,7 @@ Usage: ``python -m graders.reports [--out DIR]``
 import argparse
 import collections
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -185,8 +186,14 @@ def write_junit(record, path):
     write_if_changed(path, ElementTree.tostring(suite, encoding="utf-8", xml_declaration=True))
 
 
-MISTAKE_BY_ID = {mistake.mistake_id: mistake for mistake in graders_module(ASSIGNMENT).MISTAKES}
 LABEL_WIDTH = 60  # characters per line of a mistake's label
+
+
+@functools.lru_cache(maxsize=None)
+def mistakes_by_id():
+    """``{mistake id: mistake}`` of the assignment's catalogue, read when a label is first made: the modules that
+    only read this module's keys (nbgrader's recording process) never load the assignment's graders."""
+    return {mistake.mistake_id: mistake for mistake in graders_module(ASSIGNMENT).MISTAKES}
 
 
 def mistake_label(mistake_id, width=LABEL_WIDTH):
@@ -195,7 +202,7 @@ def mistake_label(mistake_id, width=LABEL_WIDTH):
     A mistake whose message is "the penalty uses lambd / m instead of lambd / (2 * m)" gets that clause, wrapped at
     ``width``, and its function's name in parentheses below. An id the catalogue does not hold is shown as it is.
     """
-    mistake = MISTAKE_BY_ID.get(mistake_id)
+    mistake = mistakes_by_id().get(mistake_id)
     if mistake is None:
         return mistake_id
     clause = re.split(r"[;:] ", mistake.message, maxsplit=1)[0]

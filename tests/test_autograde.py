@@ -153,3 +153,18 @@ def test_work_in_the_background_gives_its_value_or_none(function, arguments, val
 
     work = BackgroundCall(function, *arguments)
     assert work.result() == value and not work.thread.is_alive() and not work.thread.daemon
+
+
+@pytest.mark.parametrize("scheduler, tested", [(None, True), ("tcp://host:8786", False)], ids=["local", "cluster"])
+def test_the_sandbox_is_tested_before_grading_on_this_machine_only(monkeypatch, scheduler, tested):
+    from graders import autograde, batch, sandbox
+
+    given = {}
+
+    def prefetch(intake_dir, jobs, scheduler, force, on_ready, before_grading):
+        given["before_grading"] = before_grading
+        return 0, {}
+
+    monkeypatch.setattr(batch, "prefetch", prefetch)
+    autograde._grade("intake", ["alice"], None, scheduler, False, None, {"alice": "digest"}, {})
+    assert given["before_grading"] is (sandbox.self_test if tested else None)

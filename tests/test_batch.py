@@ -75,6 +75,24 @@ def test_cached_grade_gives_verdicts_from_the_cache():
     assert batch.cached_grade(nb) == (verdicts, [])
 
 
+def test_a_cached_record_is_given_as_cached():
+    nb = notebook("def f(): pass")
+    record = {"verdicts": {name: dataclasses.asdict(Verdict(name, True, None, "passed")) for name in GRADED_FUNCTIONS},
+              "cell_errors": [{"cell": 0, "error": "NameError: y"}]}
+    batch._store(batch.submission_key(nb, grader_version()), record)
+    assert batch.cached_or_graded_record(nb) == record
+
+
+def test_a_record_missing_from_the_cache_is_graded_and_cached(monkeypatch):
+    nb = notebook("def f(): pass")
+    record = {"verdicts": {}, "cell_errors": []}
+    graded = []
+    monkeypatch.setattr(batch, "grade_to_record", lambda text: graded.append(text) or record)
+    assert batch.cached_or_graded_record(nb) == record
+    assert len(graded) == 1
+    assert batch.cached_record(batch.submission_key(nb, grader_version())) == record
+
+
 def write_intake(root, student, nb):
     folder = root / student / ASSIGNMENT
     folder.mkdir(parents=True)
@@ -102,6 +120,95 @@ def test_pending_notebooks_groups_students_by_key_and_skips_cached(tmp_path):
 def test_prefetch_with_nothing_pending_grades_nothing(tmp_path):
     (tmp_path / "intake").mkdir()
     assert batch.prefetch(str(tmp_path / "intake")) == (0, {})
+
+
+def _pool_recording(events, workers=None):
+    """A stand-in for ProcessPoolExecutor that says when it is made (in ``events``) and with how many processes (in
+    ``workers``), and runs nothing."""
+    workers = [] if workers is None else workers
+
+    class Pool:
+        def __init__(self, max_workers):
+            events.append("pool")
+            workers.append(max_workers)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            return False
+
+    return Pool
+
+
+@pytest.mark.parametrize("jobs, pending, events", [(2, 2, ["warm up", "pool"]), (1, 2, ["pool"]), (2, 1, ["pool"])],
+                         ids=["two processes", "one process", "one notebook"])
+def test_prefetch_warms_the_grading_up_before_a_pool_of_several_processes_forks(tmp_path, monkeypatch, jobs, pending,
+                                                                                  events):
+    from graders import grading
+
+    seen = []
+    monkeypatch.setattr(grading, "warm_up", lambda: seen.append("warm up"))
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(seen))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    for index in range(pending):
+        write_intake(tmp_path / "intake", f"student{index}", notebook(f"def f(): return {index}"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=jobs)
+    assert seen == events
+
+
+def test_what_must_come_before_grading_comes_first_and_only_when_a_notebook_is_to_be_graded(tmp_path, monkeypatch):
+    events = []
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    from graders import grading
+
+    monkeypatch.setattr(grading, "warm_up", lambda: None)
+    intake = tmp_path / "intake"
+    write_intake(intake, "alice", notebook("def f(): pass"))
+    write_intake(intake, "bob", notebook("def f(): return 2"))
+    batch._store(batch.submission_key(notebook("def f(): return 2"), grader_version()), {"verdicts": {},
+                                                                                        "cell_errors": []})
+    before = lambda: events.append("before")  # noqa: E731
+    batch.prefetch(str(intake), jobs=1, on_ready=lambda students: events.append(sorted(students)),
+                   before_grading=before)
+    assert events == ["before", ["bob"], "pool"]
+    events.clear()
+    batch._store(batch.submission_key(notebook("def f(): pass"), grader_version()), {"verdicts": {},
+                                                                                     "cell_errors": []})
+    batch.prefetch(str(intake), jobs=1, on_ready=lambda students: events.append(sorted(students)),
+                   before_grading=before)
+    assert events == [["alice", "bob"]]
+
+
+@pytest.mark.parametrize("jobs, pending, forked", [(4, 1, 1), (4, 3, 3), (2, 3, 2), (None, 1, 1)])
+def test_the_pool_forks_no_more_processes_than_notebooks_to_grade(tmp_path, monkeypatch, jobs, pending, forked):
+    from graders import grading
+
+    workers = []
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording([], workers))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    monkeypatch.setattr(grading, "warm_up", lambda: None)
+    for index in range(pending):
+        write_intake(tmp_path / "intake", f"student{index}", notebook(f"def f(): return {index}"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=jobs)
+    assert workers == [forked]
+
+
+def test_a_warm_up_that_fails_leaves_the_failure_to_each_grading(tmp_path, monkeypatch):
+    from graders import grading
+
+    def broken():
+        raise ValueError("a judge that cannot judge")
+
+    events = []
+    monkeypatch.setattr(grading, "warm_up", broken)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", _pool_recording(events))
+    monkeypatch.setattr(batch, "in_windows", lambda *arguments: iter(()))
+    write_intake(tmp_path / "intake", "alice", notebook("def f(): pass"))
+    write_intake(tmp_path / "intake", "bob", notebook("def f(): return 2"))
+    batch.prefetch(str(tmp_path / "intake"), jobs=2)
+    assert events == ["pool"]
 
 
 @pytest.mark.parametrize("window", [1, 3, 10])

@@ -1,9 +1,12 @@
 """The verdict's wording: what a student reads for each kind of failure, one function name per line."""
 import json
+import pickle
 
 import pytest
 
+from graders import grading
 from graders.grading import grade_notebook
+from graders.notebook import GRADED_FUNCTIONS
 from tests.notebooks import make_submission, read_release, reference_solutions
 
 SOLUTIONS = reference_solutions()
@@ -87,3 +90,28 @@ def test_a_syntax_error_in_another_layout_is_named_like_in_the_release_s(sources
     if not passed:
         assert verdict.check == "exists"
         assert verdict.message.startswith(f"{BACKWARD} is not defined because its cell failed to run: SyntaxError")
+
+
+def _spoil(value):
+    """Change every mutable part of ``value`` in place."""
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            _spoil(item)
+    if isinstance(value, (dict, list)):
+        value.clear()
+    elif hasattr(value, "fill") and getattr(value, "flags", None) is not None and value.flags.writeable:
+        value.fill(-1)
+
+
+def test_warming_up_computes_the_shared_cases_and_judges_each_expected_output_on_a_copy(monkeypatch):
+    """What every grading of a process shares is computed by warm_up, before a pool forks; the judges get copies
+    of the expected outputs, so the cached ones stay as they were whatever a judge does."""
+    before = {name: pickle.dumps(grading.expected_cases(name)) for name in GRADED_FUNCTIONS}
+    judged = []
+    monkeypatch.setattr(grading, "judge", lambda name, actual, expected, arguments, detail: judged.append(name)
+                        or _spoil(actual))
+    grading.worker_job.cache_clear()
+    grading.warm_up()
+    assert grading.worker_job.cache_info().currsize == 1
+    assert judged == [name for name in GRADED_FUNCTIONS for _ in grading.expected_cases(name)]
+    assert {name: pickle.dumps(grading.expected_cases(name)) for name in GRADED_FUNCTIONS} == before

@@ -4,19 +4,22 @@ dict. ``GradeInSandbox`` is run on an unreadable submission and on verdicts alre
 import copy
 import dataclasses
 import logging
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from graders import batch, nbgrader_plugin
+from graders import batch, grading, nbgrader_plugin
 from graders.fingerprint import grader_version
 from graders.grading import Verdict
 from graders.intake import INTAKE_KEY, read_record_marker
 from graders.nbgrader_plugin import (RESOURCES_KEY, ClearHiddenTestsOfGradeCells, GradeInSandbox,
                                      OverwriteReleasedCells, ShowCellErrors, WriteVerdicts, _without_hidden_tests,
                                      encodable, mark_recorded)
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 
 HIDDEN = "check(f)\n### BEGIN HIDDEN TESTS\nsecret_check(f)\n### END HIDDEN TESTS\n"
@@ -49,8 +52,8 @@ def test_an_unreadable_submission_fails_every_function_on_readable_with_its_reas
     verdicts = resources[RESOURCES_KEY]["verdicts"]
     assert list(verdicts) == list(GRADED_FUNCTIONS)
     for name, verdict in verdicts.items():
-        assert verdict == Verdict(name, False, "readable", "your submission could not be graded: "
-                                  "Regularization.ipynb is a symbolic link")
+        assert verdict == dataclasses.asdict(Verdict(name, False, "readable", "your submission could not be graded: "
+                                                     "Regularization.ipynb is a symbolic link"))
     assert resources[RESOURCES_KEY]["cell_errors"] == []
 
 
@@ -62,9 +65,39 @@ def test_a_readable_submission_takes_its_verdicts_from_the_cache(tmp_path, monke
               "cell_errors": [{"cell": 0, "error": "NameError: y"}]}
     batch._store(batch.submission_key(nb, grader_version()), record)
     _, resources = GradeInSandbox().preprocess(nb, {})
-    assert resources[RESOURCES_KEY]["verdicts"] == {name: Verdict(name, True, None, "passed")
+    assert resources[RESOURCES_KEY]["verdicts"] == {name: dataclasses.asdict(Verdict(name, True, None, "passed"))
                                                     for name in GRADED_FUNCTIONS}
     assert resources[RESOURCES_KEY]["cell_errors"] == [{"cell": 0, "error": "NameError: y"}]
+
+
+def test_the_check_an_unreadable_submission_fails_is_registered():
+    assert nbgrader_plugin.UNREADABLE_CHECK in grading.CHECKS
+
+
+RECORD_FROM_THE_CACHE = """
+import json, sys
+import nbformat
+from graders import batch
+from graders.fingerprint import grader_version
+from graders.nbgrader_plugin import RESOURCES_KEY, GradeInSandbox
+batch.CACHE_DIR = sys.argv[1]
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\\n    return 1")])
+record = {"verdicts": {"f": {"function": "f", "passed": True, "check": None, "message": "passed",
+                             "diagnosis": None, "property": None}}, "cell_errors": []}
+batch._store(batch.submission_key(nb, grader_version()), record)
+_, resources = GradeInSandbox().preprocess(nb, {})
+assert resources[RESOURCES_KEY]["verdicts"] == record["verdicts"]
+print(json.dumps(sorted(m for m in ("graders.grading", "graders.ladder", "graders." + sys.argv[2])
+                        if m in sys.modules)))
+"""
+
+
+def test_a_verdict_taken_from_the_cache_loads_none_of_the_grader_s_judges(tmp_path):
+    """nbgrader's process records verdicts the sandbox's grading cached: it needs no judge to take them."""
+    result = subprocess.run([sys.executable, "-c", RECORD_FROM_THE_CACHE, str(tmp_path), ASSIGNMENT], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, env={**os.environ, "GRADER_FAULT": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 # ---------------------------------------------------------------- ShowCellErrors
@@ -120,7 +153,8 @@ def test_each_grade_cell_gets_its_verdict_as_output_and_in_its_metadata():
     failed = Verdict("g", False, "values", "dW1 (shape (2, 3)): some values are wrong \udcff", "mistake_id", "prop")
     cells = [grade_cell("test_f"), grade_cell("test_g"), grade_cell("test_missing"), new_code_cell("student()")]
     cells[0].execution_count = 4
-    nb, _ = WriteVerdicts().preprocess(notebook(*cells), {RESOURCES_KEY: {"verdicts": {"f": passed, "g": failed}}})
+    verdicts = {"f": dataclasses.asdict(passed), "g": dataclasses.asdict(failed)}
+    nb, _ = WriteVerdicts().preprocess(notebook(*cells), {RESOURCES_KEY: {"verdicts": verdicts}})
     f, g, missing, student = nb.cells
     assert f.execution_count is None
     assert [(o.output_type, o.name, o.text) for o in f.outputs] == [("stream", "stdout", "f passes every check\n")]
@@ -143,7 +177,7 @@ def test_a_solution_cell_is_not_given_a_verdict():
     cell.metadata["nbgrader"] = {"grade": False, "solution": True, "grade_id": "test_f", "locked": False,
                                  "schema_version": 3}
     nb, _ = WriteVerdicts().preprocess(notebook(cell), {RESOURCES_KEY: {"verdicts": {
-        "f": Verdict("f", True, None, "ok")}}})
+        "f": dataclasses.asdict(Verdict("f", True, None, "ok"))}}})
     assert nb.cells[0].outputs == []
 
 

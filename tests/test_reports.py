@@ -446,3 +446,14 @@ def test_only_the_plots_whose_data_changes_are_drawn_ahead(tmp_path, monkeypatch
     ahead = reports.draw_ahead(str(tmp_path), str(tmp_path), outcomes, POINTS)
     assert sorted(ahead) == sorted(redrawn) and bool(loaded) == bool(redrawn)
     assert all(os.path.isfile(path) for _, path in ahead.values())
+
+
+def test_reading_the_report_keys_loads_no_grader():
+    """nbgrader's recording process reads this module's metadata keys: the assignment's graders (and numpy) stay
+    unloaded until a mistake's label is made."""
+    code = ("import sys\nfrom graders.reports import VERDICT_KEY\n"
+            f"print(sorted(m for m in ('numpy', 'graders.{ASSIGNMENT}') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=reports.ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
