@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from graders.assignment import check_names
-from graders.grading import expected_cases, grade_notebook, judge, judge_function
+from graders.grading import Verdict, expected_cases, grade_notebook, judge, judge_function
 from graders.ladder import NOT_SHOWN, Failed
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id
 from graders.plain import flatten
@@ -256,7 +256,7 @@ def unreadable_file(tmp_path):
     finally:
         os.close(submitted_fd)
     _, resources = GradeInSandbox().preprocess(submission.notebook, {})
-    return resources[RESOURCES_KEY]["verdicts"][COST]
+    return Verdict(**resources[RESOURCES_KEY]["verdicts"][COST])  # a check name outside the registry raises
 
 
 def complex_array(tmp_path):
