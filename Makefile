@@ -99,6 +99,7 @@ bench: venv
 	$(PY) bench/bench.py --sizes $(BENCH_SIZES) --json $(REPORTS_DIR)/bench.json
 	$(PY) bench/hostile.py
 	$(PY) bench/kill_loop.py --trials 20 --students 40
+	$(PY) bench/feedback.py --students 100 --rounds 3
 
 # A large class graded cold: time and peak memory per phase (about half an hour on 2 cores).
 LOAD_SIZES ?= 500 5000
