@@ -91,6 +91,9 @@ database:
 # The tests run on every core (pytest-xdist): tests sharing a module's fixture on one worker, the rest spread
 # (tests/conftest.py). PYTEST_WORKERS=0 runs them all in one process.
 PYTEST_WORKERS ?= auto
+# Python writes bytecode while testing, whatever the environment says: the processes of a test course then share
+# the compiled graders/ (released copies carry it), and pytest keeps its rewritten test modules.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: venv browser database
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
