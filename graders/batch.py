@@ -71,21 +71,6 @@ def cached_record(key):
         return None
 
 
-def cached_grade(notebook):
-    """Verdicts of a notebook from the cache, grading (and caching) it when missing.
-
-    Returns
-    -------
-    verdicts : dict of str to Verdict
-    cell_errors : list of dict
-    """
-    from graders.grading import Verdict
-
-    record = cached_or_graded_record(notebook)
-    verdicts = {name: Verdict(**fields) for name, fields in record["verdicts"].items()}
-    return verdicts, record["cell_errors"]
-
-
 def cached_or_graded_record(notebook):
     """The record of a notebook's verdicts (as :func:`cached_record` gives it) from the cache, grading (and caching)
     the notebook when missing.

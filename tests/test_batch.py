@@ -67,14 +67,6 @@ def test_a_missing_or_broken_cache_entry_is_a_miss(cache, content):
     assert batch.cached_record(key) is None
 
 
-def test_cached_grade_gives_verdicts_from_the_cache():
-    nb = notebook("def f(): pass")
-    verdicts = {name: Verdict(name, False, "values", f"{name}: wrong") for name in GRADED_FUNCTIONS}
-    batch._store(batch.submission_key(nb, grader_version()),
-                 {"verdicts": {name: dataclasses.asdict(v) for name, v in verdicts.items()}, "cell_errors": []})
-    assert batch.cached_grade(nb) == (verdicts, [])
-
-
 def test_a_cached_record_is_given_as_cached():
     nb = notebook("def f(): pass")
     record = {"verdicts": {name: dataclasses.asdict(Verdict(name, True, None, "passed")) for name in GRADED_FUNCTIONS},
