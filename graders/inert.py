@@ -265,6 +265,11 @@ def _text(value):
     return "".join(value) if isinstance(value, list) else str(value)
 
 
+def markdown_sources(notebook):
+    """The sources of the markdown cells of ``notebook`` (the release's: the text :func:`inert_notebook` keeps)."""
+    return frozenset(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
 def inert_notebook(notebook, trusted_markdown=frozenset()):
     """Make a student's notebook inert in place, for every page that shows it (formgrader's grading view too).
 

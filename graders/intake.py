@@ -28,11 +28,10 @@ from graders import untrusted
 from graders.errors import NotReleased, UnreadableSubmission
 from graders.faults import fault_point
 from graders.gradebook import recorded_students
-from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, ROOT, gradebook_url
+from graders.notebook import ASSIGNMENT, NOTEBOOK_NAME, RELEASE_NOTEBOOK, ROOT, gradebook_url
 from graders.settings import limits
 from graders.student_ids import id_problem, in_part, shown
 
-RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, NOTEBOOK_NAME)
 GRADING_LIMITS = limits()  # graders.settings.GradingLimits, set in nbgrader_config.py
 MAX_NOTEBOOK_BYTES = GRADING_LIMITS.notebook_bytes
 MAX_TIMESTAMP_BYTES = GRADING_LIMITS.timestamp_bytes
@@ -153,9 +152,9 @@ def _read_submission(submitted_fd, student_id, release):
         notebook, notes = gradable_notebook(parse_notebook(
             untrusted.read_file(name, folder_fd, MAX_NOTEBOOK_BYTES))[0], release)
         notes = ([note] if note else []) + notes
-        from graders.inert import inert_notebook
+        from graders.inert import inert_notebook, markdown_sources
 
-        inert_notebook(notebook, {cell.source for cell in release.cells if cell.cell_type == "markdown"})
+        inert_notebook(notebook, markdown_sources(release))
         timestamp, timestamp_note = _read_timestamp(folder_fd, entries)
     finally:
         os.close(folder_fd)

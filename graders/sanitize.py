@@ -22,7 +22,7 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode
 
 from graders.inert import (drop_active_outputs, html_exporter, make_markdown_cell_inert, make_rich_outputs_inert,
-                           reset_output_metadata)
+                           markdown_sources, reset_output_metadata)
 from graders.notebook import RELEASE_NOTEBOOK
 
 #: The policy of feedback pages: the only scripts that run are files of the page's own origin (its local copy
@@ -84,7 +84,7 @@ def release_markdown(path):
     except (OSError, ValueError) as problem:
         logging.getLogger(__name__).warning("%s: %s; every markdown cell is sanitized", path, problem)
         return frozenset()
-    return frozenset(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    return markdown_sources(notebook)
 
 
 class DropActiveOutputs(InertPreprocessor):
@@ -149,9 +149,10 @@ def with_alt_text(page, alt=MISSING_ALT_TEXT):
         if ALT_ATTRIBUTE.search(QUOTED_VALUE.sub("=", attributes)):
             return tag.group(0)
         added += 1
-        closing = "/" if attributes.rstrip().endswith("/") else ""
-        attributes = attributes.rstrip()[:-1] if closing else attributes
-        return f'{tag.group(0)[:4]}{attributes.rstrip()} alt="{alt}"{closing}>'
+        attributes = attributes.rstrip()
+        closing = "/" if attributes.endswith("/") else ""
+        attributes = attributes[:-1].rstrip() if closing else attributes
+        return f'{tag.group(0)[:4]}{attributes} alt="{alt}"{closing}>'
 
     return IMG_TAG.sub(add_alt, page), added
 

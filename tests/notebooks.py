@@ -8,9 +8,8 @@ import re
 
 import nbformat
 
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id, read_source_notebook
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, RELEASE_NOTEBOOK, ROOT, grade_id, read_source_notebook
 
-RELEASE_NOTEBOOK = os.path.join(ROOT, "release", ASSIGNMENT, "Regularization.ipynb")
 SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 SAMPLES = {
     "sample_correct": GRADED_FUNCTIONS,
