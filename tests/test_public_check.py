@@ -7,20 +7,19 @@ imported (``python public_tests.py``, the visible check cells in a Jupyter kerne
 import copy
 import json
 import os
-import shutil
 import subprocess
 import sys
 
-import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from graders.grading import PUBLIC_CASE, grade_notebook
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, ROOT, grade_id
+from graders.notebook import GRADED_FUNCTIONS, grade_id
+from tests.completed_notebook import (SHARES_THE_EXECUTION, completed_notebook_validation, nbgrader_validate,
+                                     release_copy, student_environment)
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, reference_solutions
 
-RELEASE_DIR = os.path.join(ROOT, "release", ASSIGNMENT)
 MUTANTS = load_entries("mutants")
 COST, L2_BACKWARD, DROPOUT_FORWARD, DROPOUT_BACKWARD = GRADED_FUNCTIONS
 PRINT_VERDICTS = """\
@@ -78,18 +77,6 @@ def notebook(name):
     sources, extra_cells = NOTEBOOKS[name]
     return make_submission({function: source for function, source in sources.items() if source is not None},
                            extra_cells=extra_cells)
-
-
-def release_copy(folder, notebook_node):
-    """The release folder alone, copied to ``folder``, with ``notebook_node`` as its notebook."""
-    shutil.copytree(RELEASE_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    nbformat.write(notebook_node, os.path.join(folder, "Regularization.ipynb"))
-    return str(folder)
-
-
-def student_environment():
-    """The environment of a student who has only the release: nothing of this repository on the path."""
-    return {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
 
 
 @pytest.fixture(scope="module", params=sorted(NOTEBOOKS))
@@ -166,13 +153,6 @@ def test_visible_checks_in_a_kernel_raise_the_verdict_as_one_line(checked, monke
                 assert error.traceback == [f"AssertionError: {verdict.message}"], cell_id
 
 
-def _nbgrader_validate(folder):
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "validate",
-                             "Regularization.ipynb"], cwd=folder, capture_output=True, text=True, timeout=900,
-                            env=student_environment())
-    return result.stdout
-
-
 @pytest.mark.parametrize("mistake, function, failed_check", [
     ("dropout_no_scaling", DROPOUT_FORWARD, "dropout scaling"),
     ("cost_lambda_over_m", COST, "values"),
@@ -183,16 +163,17 @@ def test_nbgrader_validate_fails_on_a_wrong_public_result(tmp_path, mistake, fun
     node = make_submission({**reference_solutions(), function: _mutant(mistake, function)})
     node.cells = [cell for cell in node.cells if not (grade_id(cell) or "").startswith("run_")]
     folder = release_copy(tmp_path / "regularization", node)
-    output = _nbgrader_validate(folder)
+    output = nbgrader_validate(folder)
     assert "VALIDATION FAILED ON 1 CELL(S)!" in output, output
     assert f'check_public_case("{function}", globals())' in output
     assert f"AssertionError: {function}, case 'public', check '{failed_check[:8]}" in output
     assert "Success!" not in output
 
 
-def test_nbgrader_validate_passes_a_correct_notebook(tmp_path):
-    folder = release_copy(tmp_path / "regularization", make_submission(reference_solutions()))
-    assert _nbgrader_validate(folder).strip() == "Success! Your notebook passes all the tests."
+@SHARES_THE_EXECUTION
+def test_nbgrader_validate_passes_a_correct_notebook(tmp_path_factory):
+    """The whole completed notebook, models trained: the validation tests/test_notebook.py reads the cells of."""
+    assert completed_notebook_validation(tmp_path_factory).strip() == "Success! Your notebook passes all the tests."
 
 
 def _endless(A3, Y, parameters, lambd):
