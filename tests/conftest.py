@@ -63,6 +63,16 @@ def graded_corpora(released_template, tmp_path_factory):
     return grade_corpora(released_template, str(tmp_path_factory.mktemp("corpora") / "course"))
 
 
+@pytest.fixture(scope="session")
+def graded_sample_class(released_template, tmp_path_factory):
+    """The sample class (tests.sample_class) graded in one released course by ``make autograde feedback``: shared
+    by tests/test_pipeline.py, tests/test_feedback_page.py and tests/test_student_workflow.py, which run on one
+    worker and only read it."""
+    from tests.sample_class import grade_class
+
+    return grade_class(released_template, str(tmp_path_factory.mktemp("sample-class") / "course"))
+
+
 def reference_file(name):
     """Path of a file of the original assignment's reference material; skips the test when absent."""
     path = os.path.join(REFERENCE_DIR, name)
@@ -123,7 +133,8 @@ def course_outcome(course):
 # out longest first (by the seconds they took in the last run, kept in pytest's cache, else by the estimates
 # below), so that the long groups do not end up one behind the other on the same worker.
 
-SHARED_GROUPS = {"graded_corpora": "corpora"}  # session fixtures of several modules: their tests share a worker
+# Session fixtures of several modules: their tests share a worker.
+SHARED_GROUPS = {"graded_corpora": "corpora", "graded_sample_class": "sample-class"}
 SECONDS_PER_TEST = 0.5
 ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
     "corpora": 54, "tests/test_crash.py": 28, "tests/test_second_assignment.py": 15,
