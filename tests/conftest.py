@@ -63,6 +63,16 @@ def graded_corpora(released_template, tmp_path_factory):
     return grade_corpora(released_template, str(tmp_path_factory.mktemp("corpora") / "course"))
 
 
+@pytest.fixture(scope="session")
+def graded_sample_class(released_template, tmp_path_factory):
+    """The sample class (tests.sample_class) graded in one released course by ``make autograde feedback``: shared
+    by tests/test_pipeline.py, tests/test_feedback_page.py and tests/test_student_workflow.py, which run on one
+    worker and only read it."""
+    from tests.sample_class import grade_class
+
+    return grade_class(released_template, str(tmp_path_factory.mktemp("sample-class") / "course"))
+
+
 def reference_file(name):
     """Path of a file of the original assignment's reference material; skips the test when absent."""
     path = os.path.join(REFERENCE_DIR, name)
@@ -123,15 +133,15 @@ def course_outcome(course):
 # out longest first (by the seconds they took in the last run, kept in pytest's cache, else by the estimates
 # below), so that the long groups do not end up one behind the other on the same worker.
 
-SHARED_GROUPS = {"graded_corpora": "corpora"}  # session fixtures of several modules: their tests share a worker
+# Session fixtures of several modules: their tests share a worker.
+SHARED_GROUPS = {"graded_corpora": "corpora", "graded_sample_class": "sample-class"}
 SECONDS_PER_TEST = 0.5
 ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
-    "corpora": 54, "tests/test_crash.py": 28, "tests/test_second_assignment.py": 15,
+    "corpora": 54, "sample-class": 14, "tests/test_crash.py": 28, "tests/test_second_assignment.py": 15,
     "tests/test_postgres.py": 24, "tests/test_active_content.py": 42, "tests/test_hostile_intake.py": 18,
-    "tests/test_autograde.py": 13, "tests/test_student_workflow.py": 7, "tests/test_incremental.py": 30,
-    "tests/test_dask.py": 10, "tests/test_reports.py": 7, "tests/test_feedback_page.py": 12,
-    "tests/test_public_check.py": 10, "tests/test_held_out.py": 7, "tests/test_notebook.py": 15,
-    "tests/test_pipeline.py": 5, "tests/regularization/test_dataset_story.py": 8,
+    "tests/test_autograde.py": 13, "tests/test_incremental.py": 30, "tests/test_dask.py": 10,
+    "tests/test_reports.py": 7, "tests/test_public_check.py": 10, "tests/test_held_out.py": 7,
+    "tests/test_notebook.py": 15, "tests/regularization/test_dataset_story.py": 8,
 }
 SECONDS_CACHE_KEY = "regularization/seconds-per-scope"
 

@@ -1,11 +1,12 @@
 """The feedback page reads at a glance: a summary on top, verdicts that wrap, failed cells shown, formulas typeset
 by the page's own MathJax with no network, and the student's plots kept.
 
-A small class goes through the real ``make autograde feedback``: a correct student whose notes hold formulas and a
-plot, a student with two catalogued mistakes, and a student whose cells do not run (a syntax error, an exception
-with markup and a very long word in its message). Each page is read as HTML, then opened in headless Chromium
-(``tests.browser``) and measured; screenshots of the top of each page and of its first failed verdict are written
-to the test's temporary folder (their paths are printed).
+The pages are those of three students of the session's sample class (tests.sample_class), graded by the real
+``make autograde feedback``: a correct student whose notes hold formulas and a plot, a student with two catalogued
+mistakes, and a student whose cells do not run (a syntax error, an exception with markup and a very long word in
+its message). Each page is read as HTML, then opened in headless Chromium (``tests.browser``) and measured;
+screenshots of the top of each page and of its first failed verdict are written to the test's temporary folder
+(their paths are printed).
 """
 import os
 import re
@@ -14,22 +15,18 @@ import urllib.parse
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+from nbformat.v4 import new_code_cell
 
 from graders import feedback_page
 from graders.notebook import ASSIGNMENT, grade_id, gradebook_url, points_by_function, read_source_notebook
 from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 from graders.sanitize import CONTENT_SECURITY_POLICY
 from tests.browser import Chromium
-from tests.conftest import gradebook_scores, make
-from tests.corpus import entry_solutions, load_entries
-from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+from tests.conftest import gradebook_scores
+from tests.notebooks import read_release
+from tests.sample_class import BROKEN_FUNCTION, LONG_WORD, RAISING_CELL
 
 POINTS = points_by_function(read_source_notebook())  # the notebook's order and points
-LONG_WORD = "x" * 250
-NOTES = ("## My notes\n\nThe penalty is $\\frac{\\lambda}{2m}\\sum_l \\|W^{[l]}\\|_F^2$, so\n\n"
-         "$$\\frac{\\partial J}{\\partial W} = dW + \\frac{\\lambda}{m} W.$$\n\n"
-         "A link made in TeX: $\\href{javascript:document.body.setAttribute('data-pwned','1')}{click}$.")
 STUDENTS = ("correct", "mistaken", "broken")
 
 
@@ -37,33 +34,10 @@ def _cell(notebook, cell_id):
     return next(cell for cell in notebook.cells if grade_id(cell) == cell_id)
 
 
-def _submissions():
-    """``{student: notebook}``: see the module's docstring."""
-    from tests.test_active_content import PLOT
-
-    solutions = reference_solutions()
-    release = read_release()
-    correct = make_submission(solutions, release=release)
-    correct.cells.insert(1, new_markdown_cell(NOTES))
-    _cell(correct, "run_plot_l2").outputs = [new_output("display_data", data={"image/png": PLOT,
-                                                                              "text/plain": "<Figure>"})]
-    mutants = load_entries("mutants")
-    mistaken = make_submission(entry_solutions(mutants["dropout_backward_no_mask"],
-                                               entry_solutions(mutants["cost_lambda_over_m"], solutions)),
-                               release=release)
-    broken_sources = {**solutions, "backward_propagation_with_regularization":
-                      solutions["backward_propagation_with_regularization"].replace("):", ")", 1)}
-    broken = make_submission(broken_sources, release=release,
-                             extra_cells=[(3, f'raise ValueError("<i>not markup</i> {LONG_WORD}")')])
-    return {"correct": correct, "mistaken": mistaken, "broken": broken}
-
-
 @pytest.fixture(scope="module")
-def graded(released_course):
-    for student, notebook in _submissions().items():
-        write_submission(notebook, released_course, student)
-    make(released_course, "autograde", "feedback", check=False)
-    return released_course
+def graded(graded_sample_class):
+    """The course of the session's graded sample class (only read)."""
+    return graded_sample_class.course
 
 
 def _path(course, student):
@@ -119,8 +93,8 @@ def test_cells_that_failed_are_listed_with_their_error_and_shown_on_the_cell(gra
     soup = _soup(graded, "broken")
     listed = {item.code.get_text(): item.select_one(".cell-error").get_text()
               for item in soup.select(".feedback-summary .failed-cells li")}
-    assert listed["backward_propagation_with_regularization"].startswith("SyntaxError: ")
-    assert listed[f'raise ValueError("<i>not markup</i> {LONG_WORD}")'[:57] + "..."].startswith(
+    assert listed[BROKEN_FUNCTION].startswith("SyntaxError: ")
+    assert listed[RAISING_CELL[:57] + "..."].startswith(
         f"ValueError: <i>not markup</i> {LONG_WORD} (line 1 of its cell: raise ValueError(")
     assert soup.select_one(".feedback-summary i") is None  # the message is text, not markup
     for item in soup.select(".feedback-summary .failed-cells li"):

@@ -1,5 +1,8 @@
-"""What students and instructors see: validate, submit, feedback pages, reports, JUnit."""
-import base64
+"""What students and instructors see: validate, submit, feedback pages, reports, JUnit.
+
+The feedback pages and reports are those of the session's sample class (tests.sample_class), graded by the real
+``make autograde feedback``: its student ``mutant`` made one catalogued mistake, ``correct`` added a plot.
+"""
 import csv
 import json
 import os
@@ -13,32 +16,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 from graders.grading import grade_notebook
-from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, points_by_function, read_source_notebook
+from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, points_by_function, read_source_notebook
 from graders.submit import submit
-from tests.conftest import make
-from tests.corpus import entry_solutions, load_entries
-from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
+from tests.notebooks import make_submission, reference_solutions
+from tests.sample_class import expected_diagnoses, expected_pass_rates, submission_with_mistakes
 
 POINTS = points_by_function(read_source_notebook())
-MUTANT = load_entries("mutants")["cost_lambda_over_m"]
-
-
-def _plot_png(path):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure = plt.figure(figsize=(2, 2))
-    plt.plot([0, 1], [1, 0])
-    figure.savefig(path)
-    plt.close(figure)
-    with open(path, "rb") as handle:
-        return base64.b64encode(handle.read()).decode()
 
 
 def _mutant_notebook():
-    return make_submission(entry_solutions(MUTANT, reference_solutions()))
+    return submission_with_mistakes("mutant", reference_solutions())
 
 
 def _validate(path):
@@ -106,19 +93,9 @@ def test_submit_rejects_unsafe_student_ids(tmp_path, student_id):
 
 
 @pytest.fixture(scope="module")
-def graded_class(released_course, tmp_path_factory):
-    release = read_release()
-    solutions = reference_solutions()
-    with_plot = make_submission(solutions, release=release)
-    png = _plot_png(tmp_path_factory.mktemp("png") / "plot.png")
-    for cell in with_plot.cells:
-        if grade_id(cell) == "run_plot_l2":
-            cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})]
-    write_submission(with_plot, released_course, "correct_with_plot")
-    write_submission(_mutant_notebook(), released_course, "mutant")
-    write_submission(make_submission({}, release=release), released_course, "untouched")
-    make(released_course, "autograde", "feedback")
-    return released_course
+def graded_class(graded_sample_class):
+    """The course of the session's graded sample class (only read)."""
+    return graded_sample_class.course
 
 
 def _feedback(course, student_id):
@@ -138,7 +115,7 @@ def test_feedback_lists_each_exercise_with_its_score(graded_class):
 
 
 def test_feedback_shows_the_students_own_plots(graded_class):
-    page = BeautifulSoup(_feedback(graded_class, "correct_with_plot"), "html.parser")
+    page = BeautifulSoup(_feedback(graded_class, "correct"), "html.parser")
     assert any(img.get("src", "").startswith("data:image/png;base64,") for img in page.find_all("img"))
 
 
@@ -162,8 +139,10 @@ def test_reports_for_instructors_and_ci(graded_class):
     assert rows["mutant"]["compute_cost_with_regularization"] == "0" and rows["mutant"]["total"] == "8"
     with open(os.path.join(reports, "report.json"), encoding="utf-8") as handle:
         report = json.load(handle)
-    assert report["summary"]["pass_rate"]["compute_cost_with_regularization"] == pytest.approx(1 / 3)
-    assert ["cost_lambda_over_m", 1] in report["summary"]["most_frequent_diagnoses"]
+    assert report["summary"]["pass_rate"] == pytest.approx(expected_pass_rates())
+    diagnoses, expected = report["summary"]["most_frequent_diagnoses"], expected_diagnoses()
+    assert sorted(map(tuple, diagnoses)) == sorted(expected.items())
+    assert [count for _, count in diagnoses] == sorted(expected.values(), reverse=True)  # the most frequent first
     image = matplotlib.image.imread(os.path.join(reports, "grade_distribution.png"))
     assert image.shape[0] >= 300 and image.shape[1] >= 1000 and image[..., :3].std() > 0.05
     suite = ElementTree.parse(os.path.join(reports, "junit", "mutant.xml")).getroot()
