@@ -30,6 +30,7 @@ a folder of the job: only for notebooks you trust.
 import contextlib
 import fcntl
 import functools
+import importlib.util
 import json
 import math
 import os
@@ -288,7 +289,11 @@ def traversable_parents(paths):
 
 
 def copy_student_files(destination):
-    """Copy the files a student has beside the notebook (helpers, public cases, data) into ``destination``."""
+    """Copy the files a student has beside the notebook (helpers, public cases, data) into ``destination``.
+
+    The copies keep their modification times, so that every copy of a module has the same compiled form (see
+    :func:`compile_module`).
+    """
     for name in os.listdir(SOURCE_DIR):
         path = os.path.join(SOURCE_DIR, name)
         if name.endswith(".ipynb") or name.startswith((".", "__")):
@@ -296,7 +301,7 @@ def copy_student_files(destination):
         if os.path.isdir(path):
             shutil.copytree(path, os.path.join(destination, name))
         else:
-            shutil.copy(path, destination)
+            shutil.copy2(path, destination)
 
 
 class UidPool:
@@ -511,7 +516,7 @@ def _write_shared_job_files(folder, arguments):
     grader = os.path.join(folder, "grader")
     os.makedirs(grader)
     for name in WORKER_FILES:
-        shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
+        shutil.copy2(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
     shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(grader, "stubs"),
                     ignore=shutil.ignore_patterns("__pycache__"))
     with open(os.path.join(grader, ARGUMENTS_FILE), "wb") as handle:
@@ -521,12 +526,36 @@ def _write_shared_job_files(folder, arguments):
     copy_student_files(files)
     for path in _python_modules(folder):
         if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
-            py_compile.compile(path, doraise=True)
+            compile_module(path)
 
 
 def _python_modules(folder):
     return [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names
             if name.endswith(".py")]
+
+
+# The bytecode of each worker-side module this process has compiled, by (source, modification time in seconds,
+# size): the shared files written again (for other arguments, or in a process forked from this one, a pool's)
+# reuse it instead of compiling the same source again.
+_BYTECODE = {}
+
+
+def compile_module(path):
+    """Write the bytecode of the module ``path`` where importing it looks (its ``__pycache__``), as
+    :func:`py_compile.compile` does, compiling it only when this process has not compiled the same source of the
+    same time and size already."""
+    info = os.stat(path)
+    with open(path, "rb") as handle:
+        key = (handle.read(), int(info.st_mtime), info.st_size)
+    target = importlib.util.cache_from_source(path)
+    if key not in _BYTECODE:
+        py_compile.compile(path, cfile=target, doraise=True)
+        with open(target, "rb") as handle:
+            _BYTECODE[key] = handle.read()
+        return
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(_BYTECODE[key])
 
 
 def _remove_on_exit(folder):
