@@ -40,6 +40,7 @@ import select
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -524,9 +525,11 @@ def _write_shared_job_files(folder, arguments):
     files = os.path.join(folder, "files")
     os.makedirs(files)
     copy_student_files(files)
-    for path in _python_modules(folder):
-        if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
-            compile_module(path)
+    originals = {grader: GRADERS_DIR, files: SOURCE_DIR}
+    for top, original_top in originals.items():
+        for path in _python_modules(top):
+            if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
+                compile_module(path, os.path.join(original_top, os.path.relpath(path, top)))
 
 
 def _python_modules(folder):
@@ -534,28 +537,47 @@ def _python_modules(folder):
             if name.endswith(".py")]
 
 
-# The bytecode of each worker-side module this process has compiled, by (source, modification time in seconds,
+# The bytecode of each worker-side module this process has written, by (source, modification time in seconds,
 # size): the shared files written again (for other arguments, or in a process forked from this one, a pool's)
 # reuse it instead of compiling the same source again.
 _BYTECODE = {}
 
 
-def compile_module(path):
-    """Write the bytecode of the module ``path`` where importing it looks (its ``__pycache__``), as
-    :func:`py_compile.compile` does, compiling it only when this process has not compiled the same source of the
-    same time and size already."""
+def compile_module(path, original):
+    """Write the bytecode of the module ``path``, a copy of ``original`` with its modification time, where importing
+    it looks (its ``__pycache__``), as :func:`py_compile.compile` does.
+
+    It is compiled only when this process has no bytecode of the same source, time and size yet and Python has
+    not written a current one for ``original`` (one recording the time and size of its source, which importing
+    ``original`` would use as well).
+    """
     info = os.stat(path)
     with open(path, "rb") as handle:
         key = (handle.read(), int(info.st_mtime), info.st_size)
+    bytecode = _BYTECODE.get(key) or current_bytecode(original, info)
     target = importlib.util.cache_from_source(path)
-    if key not in _BYTECODE:
+    if bytecode is None:
         py_compile.compile(path, cfile=target, doraise=True)
         with open(target, "rb") as handle:
-            _BYTECODE[key] = handle.read()
-        return
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    with open(target, "wb") as handle:
-        handle.write(_BYTECODE[key])
+            bytecode = handle.read()
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(bytecode)
+    _BYTECODE[key] = bytecode
+
+
+def current_bytecode(module, info):
+    """The bytecode Python wrote for ``module`` if it is of a source of the time and size of ``info`` (an
+    :func:`os.stat` result), else None: a timestamp-checked file of this interpreter's (PEP 552 header)."""
+    try:
+        with open(importlib.util.cache_from_source(module), "rb") as handle:
+            bytecode = handle.read()
+    except (OSError, ValueError):
+        return None
+    header = importlib.util.MAGIC_NUMBER + struct.pack("<III", 0, int(info.st_mtime) & 0xFFFFFFFF,
+                                                       info.st_size & 0xFFFFFFFF)
+    return bytecode if bytecode.startswith(header) else None
 
 
 def _remove_on_exit(folder):

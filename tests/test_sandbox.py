@@ -1060,6 +1060,35 @@ def test_python_imports_a_shared_module_from_the_bytecode_written_beside_it(path
     assert f"# code object from '{cached}'" in run.stderr
 
 
+@pytest.mark.parametrize("rewritten, compiled", [(False, False), (True, True)], ids=["current", "stale"])
+def test_a_copied_module_takes_the_bytecode_python_wrote_for_its_original_only_when_current(
+        rewritten, compiled, tmp_path, monkeypatch):
+    original, copy = tmp_path / "original" / "helpers.py", tmp_path / "copy" / "helpers.py"
+    original.parent.mkdir()
+    copy.parent.mkdir()
+    original.write_text("ANSWER = 42\n")
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    py_compile_of_original = sandbox.py_compile.compile(str(original), doraise=True)
+    if rewritten:  # the source changed after Python wrote its bytecode
+        original.write_text("ANSWER = 43  # changed\n")
+    sandbox.shutil.copy2(original, copy)
+    calls, compile_ = [], sandbox.py_compile.compile
+
+    def counted_compile(*args, **kwargs):
+        calls.append(args)
+        return compile_(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "_BYTECODE", {})
+    monkeypatch.setattr(sandbox.py_compile, "compile", counted_compile)
+    sandbox.compile_module(str(copy), str(original))
+    with open(py_compile_of_original, "rb") as handle:
+        written_for_original = handle.read()
+    with open(sandbox.importlib.util.cache_from_source(str(copy)), "rb") as handle:
+        written_for_copy = handle.read()
+    assert bool(calls) is compiled and (written_for_copy == written_for_original) is not compiled
+    assert sandbox.current_bytecode(str(copy), os.stat(copy)) == written_for_copy
+
+
 def test_the_shared_files_of_a_process_are_removed_when_it_exits_a_pool_worker_included():
     from concurrent.futures import ProcessPoolExecutor
 
