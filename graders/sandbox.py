@@ -492,8 +492,9 @@ def shared_job_files(arguments):
 
     ``grader/`` holds the worker's modules and stubs, the arguments (:data:`ARGUMENTS_FILE`, encoded as
     :func:`graders.plain.encode_results`), ``files/`` the files a student has; each Python module is compiled
-    beside its source, so that no sandbox compiles it again. Runs hard-link these files into their own job
-    folder (:func:`prepare_job`): the sandbox sees them read-only, so one run cannot change them for the next.
+    beside its source (:func:`compile_module`), so that no sandbox compiles it again. Runs hard-link these files
+    into their own job folder (:func:`prepare_job`): the sandbox sees them read-only, so one run cannot change
+    them for the next.
     """
     with _SHARED_JOB_FILES_LOCK:
         for known, folder in _SHARED_JOB_FILES:
@@ -568,8 +569,12 @@ def compile_module(path, original):
 
 
 def current_bytecode(module, info):
-    """The bytecode Python wrote for ``module`` if it is of a source of the time and size of ``info`` (an
-    :func:`os.stat` result), else None: a timestamp-checked file of this interpreter's (PEP 552 header)."""
+    """The bytecode Python wrote for ``module`` if importing a source of the time and size of ``info`` (an
+    :func:`os.stat` result) would use it, else None.
+
+    That is a file of this interpreter's version, checked by time (not by hash), whose header (PEP 552) records
+    that time and size.
+    """
     try:
         with open(importlib.util.cache_from_source(module), "rb") as handle:
             bytecode = handle.read()

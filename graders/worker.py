@@ -262,7 +262,7 @@ def start_collecting():
     """Collect garbage from here on, as any Python process does, leaving out what the worker has made so far.
 
     The worker starts with the garbage collector off: its imports (numpy's above all) make tens of thousands of
-    objects that live as long as the process, and collecting them again and again costs a tenth of the start-up.
+    objects that live as long as the process, and collecting them again and again costs milliseconds of CPU.
     They are frozen (:func:`gc.freeze`) before the student's code runs, with the collector back on and its
     thresholds unchanged, so that every object the student's code makes is collected as usual and the
     collections no longer walk the worker's own.
