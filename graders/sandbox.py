@@ -30,6 +30,7 @@ a folder of the job: only for notebooks you trust.
 import contextlib
 import fcntl
 import functools
+import importlib.util
 import json
 import math
 import os
@@ -39,6 +40,7 @@ import select
 import shutil
 import signal
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -288,7 +290,11 @@ def traversable_parents(paths):
 
 
 def copy_student_files(destination):
-    """Copy the files a student has beside the notebook (helpers, public cases, data) into ``destination``."""
+    """Copy the files a student has beside the notebook (helpers, public cases, data) into ``destination``.
+
+    The copies keep their modification times, so that every copy of a module has the same compiled form (see
+    :func:`compile_module`).
+    """
     for name in os.listdir(SOURCE_DIR):
         path = os.path.join(SOURCE_DIR, name)
         if name.endswith(".ipynb") or name.startswith((".", "__")):
@@ -296,7 +302,7 @@ def copy_student_files(destination):
         if os.path.isdir(path):
             shutil.copytree(path, os.path.join(destination, name))
         else:
-            shutil.copy(path, destination)
+            shutil.copy2(path, destination)
 
 
 class UidPool:
@@ -486,8 +492,9 @@ def shared_job_files(arguments):
 
     ``grader/`` holds the worker's modules and stubs, the arguments (:data:`ARGUMENTS_FILE`, encoded as
     :func:`graders.plain.encode_results`), ``files/`` the files a student has; each Python module is compiled
-    beside its source, so that no sandbox compiles it again. Runs hard-link these files into their own job
-    folder (:func:`prepare_job`): the sandbox sees them read-only, so one run cannot change them for the next.
+    beside its source (:func:`compile_module`), so that no sandbox compiles it again. Runs hard-link these files
+    into their own job folder (:func:`prepare_job`): the sandbox sees them read-only, so one run cannot change
+    them for the next.
     """
     with _SHARED_JOB_FILES_LOCK:
         for known, folder in _SHARED_JOB_FILES:
@@ -511,7 +518,7 @@ def _write_shared_job_files(folder, arguments):
     grader = os.path.join(folder, "grader")
     os.makedirs(grader)
     for name in WORKER_FILES:
-        shutil.copy(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
+        shutil.copy2(os.path.join(GRADERS_DIR, name), os.path.join(grader, name))
     shutil.copytree(os.path.join(GRADERS_DIR, "stubs"), os.path.join(grader, "stubs"),
                     ignore=shutil.ignore_patterns("__pycache__"))
     with open(os.path.join(grader, ARGUMENTS_FILE), "wb") as handle:
@@ -519,14 +526,63 @@ def _write_shared_job_files(folder, arguments):
     files = os.path.join(folder, "files")
     os.makedirs(files)
     copy_student_files(files)
-    for path in _python_modules(folder):
-        if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
-            py_compile.compile(path, doraise=True)
+    originals = {grader: GRADERS_DIR, files: SOURCE_DIR}
+    for top, original_top in originals.items():
+        for path in _python_modules(top):
+            if os.path.basename(path) != "worker.py":  # run as a script, which Python never reads compiled
+                compile_module(path, os.path.join(original_top, os.path.relpath(path, top)))
 
 
 def _python_modules(folder):
     return [os.path.join(parent, name) for parent, _, names in os.walk(folder) for name in names
             if name.endswith(".py")]
+
+
+# The bytecode of each worker-side module this process has written, by (source, modification time in seconds,
+# size): the shared files written again (for other arguments, or in a process forked from this one, a pool's)
+# reuse it instead of compiling the same source again.
+_BYTECODE = {}
+
+
+def compile_module(path, original):
+    """Write the bytecode of the module ``path``, a copy of ``original`` with its modification time, where importing
+    it looks (its ``__pycache__``), as :func:`py_compile.compile` does.
+
+    It is compiled only when this process has no bytecode of the same source, time and size yet and Python has
+    not written a current one for ``original`` (one recording the time and size of its source, which importing
+    ``original`` would use as well).
+    """
+    info = os.stat(path)
+    with open(path, "rb") as handle:
+        key = (handle.read(), int(info.st_mtime), info.st_size)
+    bytecode = _BYTECODE.get(key) or current_bytecode(original, info)
+    target = importlib.util.cache_from_source(path)
+    if bytecode is None:
+        py_compile.compile(path, cfile=target, doraise=True)
+        with open(target, "rb") as handle:
+            bytecode = handle.read()
+    else:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as handle:
+            handle.write(bytecode)
+    _BYTECODE[key] = bytecode
+
+
+def current_bytecode(module, info):
+    """The bytecode Python wrote for ``module`` if importing a source of the time and size of ``info`` (an
+    :func:`os.stat` result) would use it, else None.
+
+    That is a file of this interpreter's version, checked by time (not by hash), whose header (PEP 552) records
+    that time and size.
+    """
+    try:
+        with open(importlib.util.cache_from_source(module), "rb") as handle:
+            bytecode = handle.read()
+    except (OSError, ValueError):
+        return None
+    header = importlib.util.MAGIC_NUMBER + struct.pack("<III", 0, int(info.st_mtime) & 0xFFFFFFFF,
+                                                       info.st_size & 0xFFFFFFFF)
+    return bytecode if bytecode.startswith(header) else None
 
 
 def _remove_on_exit(folder):

@@ -999,6 +999,96 @@ def test_runs_read_one_set_of_shared_files_written_once_per_process_with_the_mod
     assert _files_under(shared) == before
 
 
+def _not_again(*args, **kwargs):
+    raise AssertionError("a module this process compiled was compiled again")
+
+
+def _bytecode_files(folder):
+    found = {}
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".pyc"):
+                with open(os.path.join(parent, name), "rb") as handle:
+                    found[os.path.relpath(os.path.join(parent, name), folder)] = handle.read()
+    return found
+
+
+SHARED_MODULES = {"grader/plain.py": "plain", "grader/stubs/matplotlib/pyplot.py": "matplotlib.pyplot",
+                  "files/reg_utils.py": "reg_utils", "files/public_checks.py": "public_checks"}
+
+
+@pytest.fixture(scope="module")
+def shared_again():
+    """``(first, again)``: the shared files of the cases, and the same written again in this process, which
+    compiles nothing the second time (the bytecode it compiled the first time is written instead)."""
+    cases, arrays = worker_job()
+    first = sandbox.shared_job_files(arrays)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sandbox, "_SHARED_JOB_FILES", [])
+        patch.setattr(sandbox.py_compile, "compile", _not_again)
+        again = sandbox.shared_job_files(arrays)
+    yield first, again
+    sandbox.remove_tree(again)
+
+
+def test_shared_files_written_again_hold_the_bytecode_compiled_the_first_time(shared_again):
+    """Each copy of a module keeps its original's modification time, which its bytecode records: so the bytecode
+    of one copy is valid for all of them."""
+    first, again = shared_again
+    originals = {"grader": sandbox.GRADERS_DIR, "files": sandbox.SOURCE_DIR}
+    for path in SHARED_MODULES:
+        part, name = path.split("/", 1)
+        original = os.path.join(originals[part], name)
+        assert os.stat(os.path.join(again, path)).st_mtime_ns == os.stat(original).st_mtime_ns
+    compiled = _bytecode_files(again)
+    assert again != first and compiled == _bytecode_files(first) and len(compiled) >= len(SHARED_MODULES)
+
+
+@pytest.mark.parametrize("path", SHARED_MODULES, ids=SHARED_MODULES.values())
+def test_python_imports_a_shared_module_from_the_bytecode_written_beside_it(path, shared_again):
+    """The interpreter of a sandbox (which cannot write) loads the module compiled, with no compiling of its own:
+    the bytecode is of the copy's source, time and size."""
+    _, again = shared_again
+    top = os.path.join(again, path.split("/")[0])
+    paths = [top, os.path.join(top, "stubs")]
+    module = SHARED_MODULES[path]
+    script = f"import sys; sys.dont_write_bytecode = True; sys.path[:0] = {paths!r}; import {module}"
+    run = subprocess.run([sys.executable, "-E", "-s", "-v", "-c", script], capture_output=True, text=True,
+                         check=True)
+    cached = os.path.join(os.path.dirname(os.path.join(again, path)), "__pycache__",
+                          f"{os.path.splitext(os.path.basename(path))[0]}.{sys.implementation.cache_tag}.pyc")
+    assert f"# code object from '{cached}'" in run.stderr
+
+
+@pytest.mark.parametrize("rewritten, compiled", [(False, False), (True, True)], ids=["current", "stale"])
+def test_a_copied_module_takes_the_bytecode_python_wrote_for_its_original_only_when_current(
+        rewritten, compiled, tmp_path, monkeypatch):
+    original, copy = tmp_path / "original" / "helpers.py", tmp_path / "copy" / "helpers.py"
+    original.parent.mkdir()
+    copy.parent.mkdir()
+    original.write_text("ANSWER = 42\n")
+    os.utime(original, (1_700_000_000, 1_700_000_000))
+    py_compile_of_original = sandbox.py_compile.compile(str(original), doraise=True)
+    if rewritten:  # the source changed after Python wrote its bytecode
+        original.write_text("ANSWER = 43  # changed\n")
+    sandbox.shutil.copy2(original, copy)
+    calls, compile_ = [], sandbox.py_compile.compile
+
+    def counted_compile(*args, **kwargs):
+        calls.append(args)
+        return compile_(*args, **kwargs)
+
+    monkeypatch.setattr(sandbox, "_BYTECODE", {})
+    monkeypatch.setattr(sandbox.py_compile, "compile", counted_compile)
+    sandbox.compile_module(str(copy), str(original))
+    with open(py_compile_of_original, "rb") as handle:
+        written_for_original = handle.read()
+    with open(sandbox.importlib.util.cache_from_source(str(copy)), "rb") as handle:
+        written_for_copy = handle.read()
+    assert bool(calls) is compiled and (written_for_copy == written_for_original) is not compiled
+    assert sandbox.current_bytecode(str(copy), os.stat(copy)) == written_for_copy
+
+
 def test_the_shared_files_of_a_process_are_removed_when_it_exits_a_pool_worker_included():
     from concurrent.futures import ProcessPoolExecutor
 

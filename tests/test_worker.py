@@ -99,3 +99,28 @@ def test_the_worker_names_the_kind_of_a_call_error_from_the_exception(name, monk
     _, result = _run(solutions, [(9, "keep_prob = 0.86")])
     record = result.functions[function]["cases"]["public"]
     assert (record["status"], record["error_kind"]) == ("error", kind), record["error"]
+
+
+GARBAGE = """import gc
+import weakref
+
+
+class Node:
+    pass
+
+
+node = Node()
+node.itself = node
+alive = weakref.ref(node)
+del node
+gc.collect()
+assert (gc.isenabled(), gc.get_threshold()) == (True, (700, 10, 10)), (gc.isenabled(), gc.get_threshold())
+assert alive() is None, 'a cycle of the cell was not collected'
+"""
+
+
+def test_the_students_code_runs_with_the_garbage_collector_on_and_collecting_its_cycles():
+    """The worker starts with the collector off (for its own imports); the student's code finds it on, with
+    Python's thresholds, as in any process."""
+    _, result = _run({}, [(9, GARBAGE)])
+    assert result.cell_errors == []
