@@ -10,11 +10,13 @@ no sanitizing preprocessor), where they are present but the Content-Security-Pol
 """
 import base64
 import csv
+import functools
 import io
 import json
 import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from typing import Callable, NamedTuple
 
@@ -27,7 +29,7 @@ from nbformat.v4 import new_markdown_cell, new_output
 from graders import feedback_page, inert, reports, sanitize
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, gradebook_url
 from tests.browser import Chromium
-from tests.conftest import VENV, gradebook_scores, make
+from tests.conftest import gradebook_scores, make
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
 
 HONEST = ("aaa-honest", "zzz-honest")
@@ -154,10 +156,30 @@ def _with_rich_content(notebook):
     return notebook
 
 
-def _nbgrader(course, *args):
-    result = subprocess.run([os.path.join(VENV, "bin", "nbgrader"), *args], cwd=course, capture_output=True,
-                            text=True, timeout=1800)
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+# ``nbgrader generate_feedback`` run once for each list of arguments given, in one process (nbgrader's own
+# application, a new instance for each run, as the ``nbgrader`` command makes one): nbgrader is imported once.
+GENERATE_FEEDBACK = """
+import json, sys
+from jupyter_core.application import NoStart
+from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
+from nbgrader.apps.nbgraderapp import NbGraderApp
+for arguments in json.loads(sys.argv[1]):
+    for application in (NbGraderApp, GenerateFeedbackApp):
+        application.clear_instance()
+    application = NbGraderApp.instance()
+    application.initialize(["generate_feedback", *arguments])
+    try:
+        application.start()
+    except NoStart:  # the subcommand has run (the ``nbgrader`` command ends there too)
+        pass
+"""
+
+
+def _generate_feedback(course, runs):
+    """Run ``nbgrader generate_feedback ARGUMENTS`` in ``course`` for each ``ARGUMENTS`` of ``runs``, in turn."""
+    result = subprocess.run([sys.executable, "-c", GENERATE_FEEDBACK, json.dumps(runs)], cwd=course,
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"nbgrader generate_feedback failed:\n{result.stdout}\n{result.stderr}"
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +198,7 @@ def graded_class(released_course):
     # The comparison pages are made from the notebooks as submitted (the intake already makes markup inert), for
     # the attackers whose pages the tests below read: stock pages where stock nbgrader keeps the markup or the
     # payload runs, policy-only pages where the payload runs in the stock page.
+    runs = []
     for folder, options, names in (("stock_feedback", STOCK_FEEDBACK, {*MARKUP_IN_STOCK, *RUNS_IN_STOCK}),
                                    ("policy_feedback", POLICY_ONLY_FEEDBACK, set(RUNS_IN_STOCK))):
         raw = f"raw_{folder}"
@@ -183,9 +206,9 @@ def graded_class(released_course):
             copy = os.path.join(released_course, raw, student, ASSIGNMENT)
             os.makedirs(copy)
             shutil.copy(os.path.join(released_course, "submitted", student, ASSIGNMENT, "Regularization.ipynb"), copy)
-        _nbgrader(released_course, "generate_feedback", ASSIGNMENT, "--force", "--log-level=WARN",
-                  f"--CourseDirectory.autograded_directory={raw}",
-                  f"--CourseDirectory.feedback_directory={folder}", *options)
+        runs.append([ASSIGNMENT, "--force", "--log-level=WARN", f"--CourseDirectory.autograded_directory={raw}",
+                     f"--CourseDirectory.feedback_directory={folder}", *options])
+    _generate_feedback(released_course, runs)
     return released_course
 
 
@@ -198,6 +221,19 @@ def _page(course, student, folder="feedback"):
         return handle.read()
 
 
+@pytest.fixture(scope="module")
+def parsed_page(graded_class):
+    """``parsed_page(student, folder="feedback")``: a page of the class parsed as HTML, once for all the tests (which
+    only read it)."""
+
+    @functools.cache
+    def parsed(student, folder="feedback"):
+        return BeautifulSoup(_page(graded_class, student, folder), "html.parser")
+
+    yield parsed
+    parsed.cache_clear()
+
+
 def _template_mathjax(element):
     """Whether a <script> is MathJax as a template loads it: stock nbgrader's (from a CDN, configured inline) or
     ours (from the page's folder)."""
@@ -205,9 +241,8 @@ def _template_mathjax(element):
             or element.get("type") == "text/x-mathjax-config")
 
 
-def active_content(page):
-    """What in a page could run or load something, one line each (the template's own MathJax tags aside)."""
-    soup = BeautifulSoup(page, "html.parser")
+def active_content(soup):
+    """What in a parsed page could run or load something, one line each (the template's own MathJax tags aside)."""
     found = []
     for element in soup.find_all(True):
         in_head = any(parent.name == "head" for parent in element.parents)
@@ -233,19 +268,18 @@ def chromium(tmp_path_factory):
         yield browser
 
 
-def _render(path, browser):
-    """The DOM of the page at ``path`` once headless Chromium has loaded it (its ``load`` event has fired)."""
+# The names of the attributes of the rendered page's <html> and <body>, null when it has no <body>.
+ROOT_ATTRIBUTES = ("document.body && [document.documentElement, document.body]"
+                   ".flatMap(element => Array.from(element.attributes, attribute => attribute.name))")
+
+
+def _ran(path, browser):
+    """The payloads whose mark is on the ``<html>`` or ``<body>`` of the page at ``path`` once headless Chromium has
+    loaded it (its ``load`` event has fired)."""
     browser.open(path, timeout=120)
-    dom = browser.evaluate("document.documentElement.outerHTML")
-    assert "<body" in dom, dom[:2000]
-    return dom
-
-
-def _ran(dom):
-    """The payloads whose mark is on the rendered page's ``<html>`` or ``<body>``."""
-    soup = BeautifulSoup(dom, "html.parser")
-    return sorted(name[len("data-pwned-"):] for element in (soup.html, soup.body) if element is not None
-                  for name in element.attrs if name.startswith("data-pwned-"))
+    names = browser.evaluate(ROOT_ATTRIBUTES)
+    assert names is not None, f"{path} has no <body> once rendered"
+    return sorted(name[len("data-pwned-"):] for name in names if name.startswith("data-pwned-"))
 
 
 # The graded class: scores, pages read as HTML, pages rendered in Chromium.
@@ -258,18 +292,18 @@ def test_honest_students_graded_before_and_after_the_attackers_keep_full_marks(g
 
 
 @pytest.mark.parametrize("student", ATTACKERS)
-def test_feedback_holds_no_active_content(graded_class, student):
-    assert active_content(_page(graded_class, student)) == []
+def test_feedback_holds_no_active_content(parsed_page, student):
+    assert active_content(parsed_page(student)) == []
 
 
 @pytest.mark.parametrize("name", MARKUP_IN_STOCK)
-def test_stock_feedback_holds_each_payload_so_the_check_can_fail(graded_class, name):
-    assert active_content(_page(graded_class, f"attack-{name}", "stock_feedback")) != []
+def test_stock_feedback_holds_each_payload_so_the_check_can_fail(parsed_page, name):
+    assert active_content(parsed_page(f"attack-{name}", "stock_feedback")) != []
 
 
 @pytest.mark.parametrize("student", [*HONEST, *ATTACKERS])
-def test_every_page_opens_with_a_policy_that_runs_only_its_own_script_files(graded_class, student):
-    head = BeautifulSoup(_page(graded_class, student), "html.parser").head
+def test_every_page_opens_with_a_policy_that_runs_only_its_own_script_files(parsed_page, student):
+    head = parsed_page(student).head
     policy = head.find("meta")
     assert policy.get("http-equiv") == "Content-Security-Policy"
     assert policy["content"] == sanitize.CONTENT_SECURITY_POLICY
@@ -280,36 +314,36 @@ def test_every_page_opens_with_a_policy_that_runs_only_its_own_script_files(grad
 
 @pytest.mark.parametrize("student", ATTACKERS)
 def test_no_payload_runs_in_chromium(graded_class, student, chromium):
-    assert _ran(_render(_page_path(graded_class, student), chromium)) == []
+    assert _ran(_page_path(graded_class, student), chromium) == []
 
 
 @pytest.mark.parametrize("name", RUNS_IN_STOCK)
 def test_each_payload_runs_in_chromium_from_stock_feedback_so_the_check_can_fail(graded_class, name, chromium):
     page = _page(graded_class, f"attack-{name}", "stock_feedback")
     assert "Content-Security-Policy" not in page
-    assert _ran(_render(_page_path(graded_class, f"attack-{name}", "stock_feedback"), chromium)) == [name]
+    assert _ran(_page_path(graded_class, f"attack-{name}", "stock_feedback"), chromium) == [name]
 
 
 @pytest.mark.parametrize("name", RUNS_IN_STOCK)
-def test_the_policy_alone_stops_every_payload_left_in_the_page(graded_class, name, chromium):
+def test_the_policy_alone_stops_every_payload_left_in_the_page(graded_class, parsed_page, name, chromium):
     path = _page_path(graded_class, f"attack-{name}", "policy_feedback")
-    assert active_content(_page(graded_class, f"attack-{name}", "policy_feedback")) != []
-    assert _ran(_render(path, chromium)) == []
+    assert active_content(parsed_page(f"attack-{name}", "policy_feedback")) != []
+    assert _ran(path, chromium) == []
 
 
 @pytest.mark.parametrize("student", [*HONEST, *ATTACKERS])
-def test_the_students_plot_is_still_in_the_page(graded_class, student):
-    images = [img.get("src", "") for img in BeautifulSoup(_page(graded_class, student), "html.parser").find_all("img")]
+def test_the_students_plot_is_still_in_the_page(parsed_page, student):
+    images = [img.get("src", "") for img in parsed_page(student).find_all("img")]
     assert f"data:image/png;base64,{PLOT}" in images
 
 
-def test_svg_output_is_kept_as_an_image(graded_class):
-    page = BeautifulSoup(_page(graded_class, "attack-svg-image-script"), "html.parser")
+def test_svg_output_is_kept_as_an_image(parsed_page):
+    page = parsed_page("attack-svg-image-script")
     assert any(img.get("src", "").startswith("data:image/svg+xml;base64,") for img in page.find_all("img"))
 
 
-def test_everyday_content_still_shows(graded_class):
-    page = BeautifulSoup(_page(graded_class, HONEST[0]), "html.parser")
+def test_everyday_content_still_shows(parsed_page):
+    page = parsed_page(HONEST[0])
     notes = page.find("h2", id="My-notes").parent
     assert notes.find("strong").get_text() == "Bold" and notes.find("em").get_text() == "italic"
     assert notes.find("code").get_text() == "np.sum(np.square(W1))"

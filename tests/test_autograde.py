@@ -16,6 +16,8 @@ from tests.conftest import make
 from tests.notebooks import make_submission, reference_solutions, write_submission
 
 STUDENTS = ("a-honest", "b-broken-record", "c-honest")
+UNREADABLE = "d-empty"
+AGAIN = "e-again"
 
 
 def _cache_path(course, student_id):
@@ -28,13 +30,20 @@ def _cache_path(course, student_id):
                           text=True).stdout.strip()
 
 
-def test_a_student_nbgrader_cannot_record_is_listed_and_the_rest_is_recorded_and_reported(released_course):
+@pytest.fixture(scope="module")
+def first_run(released_course):
+    """The module's course and its first ``make autograde``: honest students, one whose cached verdicts hold a
+    record nbgrader cannot make (b-broken-record), an empty notebook file (d-empty) and a student the tests below
+    grade again on request (e-again)."""
     course = released_course
     solutions = reference_solutions()
-    for student_id in STUDENTS:
+    for student_id in (*STUDENTS, AGAIN):
         write_submission(make_submission(solutions), course, student_id)
     write_submission(make_submission({name: solutions[name] for name in list(solutions)[:1]}), course,
                      "b-broken-record")
+    folder = os.path.join(course, "submitted", UNREADABLE, ASSIGNMENT)
+    os.makedirs(folder)
+    open(os.path.join(folder, "Regularization.ipynb"), "w").close()
     for module in ("graders.intake", "graders.batch"):
         subprocess.run([sys.executable, "-m", module], cwd=course, check=True, capture_output=True)
     path = _cache_path(course, "b-broken-record")
@@ -43,9 +52,11 @@ def test_a_student_nbgrader_cannot_record_is_listed_and_the_rest_is_recorded_and
     record["cell_errors"] = [{"cell": 100000, "error": "a record no notebook has"}]
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(record, handle)
+    return course, make(course, "autograde", check=False)
 
-    result = make(course, "autograde", check=False)
 
+def test_a_student_nbgrader_cannot_record_is_listed_and_the_rest_is_recorded_and_reported(first_run):
+    course, result = first_run
     assert result.returncode != 0
     assert "1 submission(s) need the instructor's attention:" in result.stdout
     assert "  'b-broken-record': nbgrader could not record it" in result.stdout
@@ -59,25 +70,20 @@ def test_a_student_nbgrader_cannot_record_is_listed_and_the_rest_is_recorded_and
     assert os.path.exists(os.path.join(course, "reports", "nbgrader-autograde.log"))
 
 
-def test_an_unreadable_submission_needs_no_attention(released_course):
-    folder = os.path.join(released_course, "submitted", "d-empty", ASSIGNMENT)
-    os.makedirs(folder)
-    open(os.path.join(folder, "Regularization.ipynb"), "w").close()
-    result = make(released_course, "autograde", check=False)
-    assert "d-empty" in result.stdout and "the notebook file is empty" in result.stdout
-    assert "'d-empty'" not in result.stdout.split("need the instructor's attention")[-1]
-    notebook = nbformat.read(os.path.join(released_course, "autograded", "d-empty", ASSIGNMENT,
-                                          "Regularization.ipynb"), as_version=4)
+def test_an_unreadable_submission_needs_no_attention(first_run):
+    course, result = first_run
+    assert UNREADABLE in result.stdout and "the notebook file is empty" in result.stdout
+    assert f"'{UNREADABLE}'" not in result.stdout.split("need the instructor's attention")[-1]
+    notebook = nbformat.read(os.path.join(course, "autograded", UNREADABLE, ASSIGNMENT, "Regularization.ipynb"),
+                             as_version=4)
     assert notebook.metadata["grader_intake"]["unreadable"] == "the notebook file is empty"
 
 
-def test_one_student_or_everyone_is_graded_again_on_request_and_clean_keeps_the_gradebook(released_course):
-    course = released_course
-    write_submission(make_submission(reference_solutions()), course, "e-again")
-    make(course, "autograde", check=False)
-    up_to_date = make(course, "autograde", "STUDENT=e-again", check=False)
-    assert "0 submission(s) new or changed" in up_to_date.stdout and "e-again: up to date" in up_to_date.stdout
-    forced = make(course, "autograde", "STUDENT=e-again", "FORCE=1", check=False)
+def test_one_student_or_everyone_is_graded_again_on_request_and_clean_keeps_the_gradebook(first_run):
+    course, _ = first_run
+    up_to_date = make(course, "autograde", f"STUDENT={AGAIN}", check=False)
+    assert "0 submission(s) new or changed" in up_to_date.stdout and f"{AGAIN}: up to date" in up_to_date.stdout
+    forced = make(course, "autograde", f"STUDENT={AGAIN}", "FORCE=1", check=False)
     assert "1 submission(s) new or changed" in forced.stdout
     assert "graded 1 submission(s) in the sandbox" in forced.stdout
     everyone = make(course, "autograde", "FORCE=1", check=False)

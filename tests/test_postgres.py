@@ -9,7 +9,7 @@ import tempfile
 
 import pytest
 
-from tests.conftest import VENV, copy_course, free_port, gradebook_scores, make
+from tests.conftest import VENV, free_port, gradebook_scores, make
 from tests.notebooks import write_class
 
 
@@ -56,17 +56,26 @@ def postgres_url():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def course_on_postgres(released_course, postgres_url):
+    """The module's course released again with its gradebook on the server: its SQLite file, written by the
+    release it was copied from, is removed first (with ``GRADEBOOK_URL`` no step may touch it)."""
+    os.remove(os.path.join(released_course, "gradebook.db"))
+    make(released_course, "release", f"GRADEBOOK_URL={postgres_url}")
+    return released_course
+
+
 def read(path):
     with open(path, encoding="utf-8") as handle:
         return handle.read()
 
 
-def test_postgres_gradebook_holds_the_sqlite_grades(released_course, released_template, postgres_url, tmp_path):
-    students = write_class(released_course)
-    sqlite_file = os.path.join(released_course, "gradebook.db")
-    os.remove(sqlite_file)  # written by the fixture's release; with GRADEBOOK_URL no step may touch it
+def test_postgres_gradebook_holds_the_sqlite_grades(course_on_postgres, released_template, postgres_url, tmp_path):
+    course = course_on_postgres
+    students = write_class(course)
     on_postgres = f"GRADEBOOK_URL={postgres_url}"
-    make(released_course, "release", "autograde", "feedback", on_postgres)
+    make(course, "autograde", "feedback", on_postgres)
+    sqlite_file = os.path.join(course, "gradebook.db")
     assert not os.path.exists(sqlite_file)
     postgres_scores = gradebook_scores(postgres_url)
     assert len(postgres_scores) == len(students) * 4
@@ -76,56 +85,71 @@ def test_postgres_gradebook_holds_the_sqlite_grades(released_course, released_te
     local_course = str(tmp_path / "sqlite")
     shutil.copytree(released_template, local_course, symlinks=True)
     for folder in ("submitted", ".cache"):
-        shutil.copytree(os.path.join(released_course, folder), os.path.join(local_course, folder), dirs_exist_ok=True)
+        shutil.copytree(os.path.join(course, folder), os.path.join(local_course, folder), dirs_exist_ok=True)
     assert "graded 0 submission(s)" in make(local_course, "autograde").stdout
     assert gradebook_scores(f"sqlite:///{local_course}/gradebook.db") == postgres_scores
     grades = os.path.join("reports", "grades.csv")
-    assert read(os.path.join(released_course, grades)) == read(os.path.join(local_course, grades))
+    assert read(os.path.join(course, grades)) == read(os.path.join(local_course, grades))
     for student_id in students:
-        assert os.path.isfile(os.path.join(released_course, "feedback", student_id, "regularization",
-                                           "Regularization.html"))
+        assert os.path.isfile(os.path.join(course, "feedback", student_id, "regularization", "Regularization.html"))
 
-    rerun = make(released_course, "autograde", on_postgres)
+    rerun = make(course, "autograde", on_postgres)
     assert "the gradebook is up to date" in rerun.stdout
 
 
-def _expected_totals(students):
-    """Each student's total as the samples and the mutant corpus declare it."""
+def declared_scores(students):
+    """``{(student, grade cell): score}`` of a class of :func:`tests.notebooks.write_class`, as the samples and the
+    mutant corpus declare them (each mutant graded by ``make autograde`` in tests/test_corpora.py)."""
     from graders.notebook import points_by_function, read_source_notebook
     from tests.corpus import load_entries
     from tests.notebooks import SAMPLES
 
     points = points_by_function(read_source_notebook())
     entries = load_entries("mutants")
-    totals = {}
+    scores = {}
     for student in students:
         if student in SAMPLES:
-            totals[student] = sum(points[name] for name in SAMPLES[student])
+            declared = {name: points[name] if name in SAMPLES[student] else 0 for name in points}
         else:
-            declared = entries[student[len("mutant-"):]].EXPECTED_SCORES
-            totals[student] = sum(declared.get(name, full) for name, full in points.items())
+            declared = {**points, **entries[student[len("mutant-"):]].EXPECTED_SCORES}
+        scores.update({(student, f"test_{name}"): declared[name] for name in points})
+    return scores
+
+
+def _expected_totals(students):
+    """Each student's total as the samples and the mutant corpus declare it."""
+    totals = dict.fromkeys(students, 0)
+    for (student, _), score in declared_scores(students).items():
+        totals[student] += score
     return totals
 
 
-def test_two_runs_on_different_parts_of_the_class_record_everyone_once(postgres_url, tmp_path):
-    import psycopg
+def _recorded(url):
+    """The ids of the students the gradebook at ``url`` holds a submission of."""
     from nbgrader.api import Gradebook
 
-    url = postgres_url.rsplit("/", 1)[0] + "/gradebook_parts"
-    with psycopg.connect(postgres_url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-        connection.execute("CREATE DATABASE gradebook_parts")
-    course = copy_course(tmp_path / "course")
-    make(course, "release", f"GRADEBOOK_URL={url}")
+    with Gradebook(url) as gradebook:
+        return {submission.student.id for submission in gradebook.find_assignment("regularization").submissions}
+
+
+def test_two_runs_on_different_parts_of_the_class_record_everyone_once(course_on_postgres, postgres_url):
+    """The class of the test above grows (the students it recorded, if it ran, are up to date): two runs, each on
+    its part of the class, grade and record the new students into the one gradebook at once."""
+    from nbgrader.api import Gradebook
+
+    course = course_on_postgres
+    before = _recorded(postgres_url)
     students = write_class(course, mutants=20)
-    runs = [subprocess.Popen(["make", "-s", "autograde", f"PART={part}/2", f"GRADEBOOK_URL={url}",
+    runs = [subprocess.Popen(["make", "-s", "autograde", f"PART={part}/2", f"GRADEBOOK_URL={postgres_url}",
                               f"VENV={VENV}"], cwd=course,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for part in (1, 2)]
     outputs = [run.communicate(timeout=900)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     queued = [int(re.search(r"(\d+) submission\(s\) new or changed", output).group(1)) for output in outputs]
-    assert sum(queued) == len(students) and min(queued) > 0  # each run took its part, the two parts the class
+    new = set(students) - before
+    assert sum(queued) == len(new) and min(queued) > 0  # each run took its part of the new students
 
-    with Gradebook(url) as gradebook:
+    with Gradebook(postgres_url) as gradebook:
         submissions = gradebook.find_assignment("regularization").submissions
         recorded = [submission.student.id for submission in submissions]
         assert sorted(recorded) == sorted(students)  # everyone, once
