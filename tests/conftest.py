@@ -138,8 +138,8 @@ SHARED_GROUPS = {"graded_corpora": "corpora", "graded_sample_class": "sample-cla
 SECONDS_PER_TEST = 0.5
 ESTIMATED_SECONDS = {  # groups that take much longer than their number of tests says (2 cores, no other load)
     "corpora": 54, "sample-class": 14, "tests/test_crash.py": 28, "tests/test_second_assignment.py": 15,
-    "tests/test_postgres.py": 24, "tests/test_active_content.py": 42, "tests/test_hostile_intake.py": 18,
-    "tests/test_autograde.py": 13, "tests/test_incremental.py": 30, "tests/test_dask.py": 10,
+    "tests/test_postgres.py": 22, "tests/test_active_content.py": 30, "tests/test_hostile_intake.py": 18,
+    "tests/test_autograde.py": 9, "tests/test_incremental.py": 30, "tests/test_dask.py": 7,
     "tests/test_reports.py": 7, "tests/test_public_check.py": 10, "tests/test_held_out.py": 7,
     "tests/test_notebook.py": 15, "tests/regularization/test_dataset_story.py": 8,
 }

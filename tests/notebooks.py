@@ -95,6 +95,24 @@ def write_class(course_root, mutants=6):
     return students
 
 
+def declared_scores(students):
+    """``{(student, grade cell): score}`` of a class of :func:`tests.notebooks.write_class`, as the samples and the
+    mutant corpus declare them (each mutant graded by ``make autograde`` in tests/test_corpora.py)."""
+    from graders.notebook import points_by_function
+    from tests.corpus import load_entries
+
+    points = points_by_function(read_source_notebook())
+    entries = load_entries("mutants")
+    scores = {}
+    for student in students:
+        if student in SAMPLES:
+            declared = {name: points[name] if name in SAMPLES[student] else 0 for name in points}
+        else:
+            declared = {**points, **entries[student[len("mutant-"):]].EXPECTED_SCORES}
+        scores.update({(student, f"test_{name}"): declared[name] for name in points})
+    return scores
+
+
 def write_samples(course_root=ROOT):
     """Write the bundled samples: fully correct, partially correct and the untouched release."""
     solutions = reference_solutions()

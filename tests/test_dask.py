@@ -8,8 +8,7 @@ import time
 import pytest
 
 from tests.conftest import free_port, gradebook_scores, make
-from tests.notebooks import write_class
-from tests.test_postgres import declared_scores
+from tests.notebooks import declared_scores, write_class
 
 BIN = os.path.dirname(sys.executable)
 
@@ -45,7 +44,7 @@ def cluster(released_course):
             process.wait(timeout=30)
 
 
-def test_dask_run_equals_local_run(released_course, cluster):
+def test_a_dask_run_gives_the_scores_a_local_run_gives(released_course, cluster):
     students = write_class(released_course)
     dask_run = make(released_course, "autograde", f"SCHEDULER={cluster}")
     assert f"graded {len(students)} submission(s) in the sandbox" in dask_run.stdout

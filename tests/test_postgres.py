@@ -10,7 +10,7 @@ import tempfile
 import pytest
 
 from tests.conftest import VENV, free_port, gradebook_scores, make
-from tests.notebooks import write_class
+from tests.notebooks import declared_scores, write_class
 
 
 def postgres_program(name):
@@ -95,25 +95,6 @@ def test_postgres_gradebook_holds_the_sqlite_grades(course_on_postgres, released
 
     rerun = make(course, "autograde", on_postgres)
     assert "the gradebook is up to date" in rerun.stdout
-
-
-def declared_scores(students):
-    """``{(student, grade cell): score}`` of a class of :func:`tests.notebooks.write_class`, as the samples and the
-    mutant corpus declare them (each mutant graded by ``make autograde`` in tests/test_corpora.py)."""
-    from graders.notebook import points_by_function, read_source_notebook
-    from tests.corpus import load_entries
-    from tests.notebooks import SAMPLES
-
-    points = points_by_function(read_source_notebook())
-    entries = load_entries("mutants")
-    scores = {}
-    for student in students:
-        if student in SAMPLES:
-            declared = {name: points[name] if name in SAMPLES[student] else 0 for name in points}
-        else:
-            declared = {**points, **entries[student[len("mutant-"):]].EXPECTED_SCORES}
-        scores.update({(student, f"test_{name}"): declared[name] for name in points})
-    return scores
 
 
 def _expected_totals(students):
