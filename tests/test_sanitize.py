@@ -164,6 +164,31 @@ def test_each_code_is_highlighted_once_per_export_as_nbconvert_highlights_it(mon
     assert len(once.highlighted) <= 3
 
 
+MARKDOWN = "# Part 1\n\nThe cost $J = \\frac{1}{m}$, *in short*:\n\n```python\nx = 1\n```"
+
+
+@pytest.mark.parametrize("attachments, rendered", [
+    ({}, 1),
+    ({"a.png": {"image/png": "iVBORw0KGgo="}}, 3),  # rendered each time: nbconvert embeds the attachment
+], ids=["text", "attachments"])
+def test_each_markdown_is_rendered_once_per_export_as_nbconvert_renders_it(monkeypatch, attachments, rendered):
+    import jinja2
+    from nbconvert.exporters import HTMLExporter
+
+    source = MARKDOWN + ("\n\n![a plot](attachment:a.png)" if attachments else "")
+    context = {"cell": new_markdown_cell(source, attachments=attachments), "resources": {}}
+    expected = HTMLExporter().markdown2html(context, source)
+    calls = []
+    original = HTMLExporter.markdown2html
+    monkeypatch.setattr(HTMLExporter, "markdown2html", jinja2.pass_context(
+        lambda self, context, source: calls.append(source) or original(self, context, source)))
+    exporter = sanitize.PolicyHTMLExporter()
+    assert [exporter.markdown2html(context, source) for _ in range(3)] == [expected] * 3
+    assert len(calls) == rendered
+    assert sanitize.PolicyHTMLExporter().markdown2html(context, source) == expected  # another export renders anew
+    assert len(calls) == rendered + 1
+
+
 def test_loading_the_feedback_exporter_loads_no_grader_numpy_or_jupyter_server():
     """nbgrader loads the feedback page's exporter and preprocessors (``graders.feedback_page``, this module's
     subclasses) for every export, and their MathJax: the Jupyter server (whose package ships MathJax) stays
