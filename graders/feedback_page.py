@@ -12,6 +12,7 @@ loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_S
 class each hold their own copy (about 2.6 MB), so a student's folder renders anywhere on its own.
 """
 import copy
+import functools
 import os
 
 from graders.assignment import graders_module
@@ -22,7 +23,6 @@ from graders.sanitize import InertPreprocessor, PolicyHTMLExporter
 TEMPLATE_NAME = "feedback_page"
 TEMPLATE_FILE = "page.html.j2"  # extends nbgrader's feedback page, index.html.j2
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
-MISTAKE_MESSAGES = {mistake.mistake_id: mistake.message for mistake in graders_module(ASSIGNMENT).MISTAKES}
 LIKELY_MISTAKE = ". Likely mistake: "
 #: The folder beside the page that holds its MathJax, and the scripts the page loads from it, in order.
 MATHJAX_FOLDER = "mathjax"
@@ -33,6 +33,20 @@ MATHJAX_PARTS = ("MathJax.js", "LICENSE", "config/TeX-AMS-MML_HTMLorMML-full.js"
                  "extensions/Safe.js", "extensions/TeX", "extensions/HTML-CSS", "jax/input/TeX", "jax/element/mml",
                  "jax/output/HTML-CSS", "fonts/HTML-CSS/STIX-Web/woff")
 PAGE_CONFIG = os.path.join(TEMPLATES, TEMPLATE_NAME, "mathjax-page-config.js")
+
+
+@functools.lru_cache(maxsize=None)
+def mistake_messages():
+    """``{mistake id: message}`` of the assignment's catalogue, read at its first use: a page needs it only when a
+    verdict's message was edited by hand, and reading it loads the assignment's graders (numpy with them)."""
+    return {mistake.mistake_id: mistake.message for mistake in graders_module(ASSIGNMENT).MISTAKES}
+
+
+def __getattr__(name):
+    """``MISTAKE_MESSAGES``: :func:`mistake_messages`, read when first asked for."""
+    if name == "MISTAKE_MESSAGES":
+        return mistake_messages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def template_basedirs():
@@ -64,10 +78,14 @@ class FeedbackPageExporter(PolicyHTMLExporter):
 
 
 def mathjax_root():
-    """The folder of MathJax 2.7 that the package ``jupyter-server-mathjax`` ships."""
-    import jupyter_server_mathjax
+    """The folder of MathJax 2.7 that the package ``jupyter-server-mathjax`` ships.
 
-    return os.path.join(os.path.dirname(jupyter_server_mathjax.__file__), "static")
+    The package is found without being imported (it loads the Jupyter server).
+    """
+    import importlib.util
+
+    package_dir = importlib.util.find_spec("jupyter_server_mathjax").submodule_search_locations[0]
+    return os.path.join(package_dir, "static")
 
 
 def mathjax_files(root=None):
@@ -99,7 +117,7 @@ def verdict_parts(verdict):
     if not (verdict.get("diagnosis") or verdict.get("property")):
         return None, message
     if LIKELY_MISTAKE not in message:  # a message changed by hand: the catalogue still names the mistake
-        return MISTAKE_MESSAGES.get(verdict.get("diagnosis")), message
+        return mistake_messages().get(verdict.get("diagnosis")), message
     head, likely = message.rsplit(LIKELY_MISTAKE, 1)
     return likely, head
 

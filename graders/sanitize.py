@@ -17,6 +17,7 @@ import functools
 import logging
 import re
 
+import jinja2
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, List, Unicode
@@ -175,15 +176,22 @@ class HighlightOnce:
         # What the highlighting depends on: the lexer, and the only cell metadata nbconvert reads.
         magics = metadata.get("magics_language") if metadata else None
         key = (self.highlight.pygments_lexer, language, magics if isinstance(magics, str) else repr(magics), source)
-        if key not in self.highlighted:
-            if len(self.highlighted) >= HIGHLIGHTED_MAX:
-                self.highlighted.clear()
-            self.highlighted[key] = self.highlight(source, language, metadata)
-        return self.highlighted[key]
+        return remembered(self.highlighted, key, lambda: self.highlight(source, language, metadata), HIGHLIGHTED_MAX)
 
 
 #: How many highlighted cells an export keeps (a few megabytes): a class's notebooks share most of their code.
 HIGHLIGHTED_MAX = 2048
+#: How many rendered markdown texts an export keeps: a class's notebooks share most of their markdown.
+RENDERED_MAX = 1024
+
+
+def remembered(memo, key, compute, most):
+    """``memo[key]``, set to ``compute()`` when it is missing; ``memo`` is emptied first when it holds ``most``."""
+    if key not in memo:
+        if len(memo) >= most:
+            memo.clear()
+        memo[key] = compute()
+    return memo[key]
 
 
 class PolicyHTMLExporter(HTMLExporter):
@@ -200,6 +208,21 @@ class PolicyHTMLExporter(HTMLExporter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._highlighted = {}
+        self._rendered = {}
+
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        """nbconvert's ``markdown2html`` filter, each text rendered once per export: the pages of a class share
+        most of their markdown (the release's text is on every page).
+
+        Markdown with attachments, or rendered with images embedded, is rendered each time: only without them
+        does nbconvert's rendering depend on nothing but the text and the exporter's settings.
+        """
+        render = super().markdown2html
+        if context.get("cell", {}).get("attachments") or self.embed_images:
+            return render(context, source)
+        key = (self.anchor_link_text, self.exclude_anchor_links, repr(sorted(self.lexer_options.items())), source)
+        return remembered(self._rendered, key, lambda: render(context, source), RENDERED_MAX)
 
     def from_notebook_node(self, nb, resources=None, **kw):
         from nbconvert.exporters.templateexporter import TemplateExporter

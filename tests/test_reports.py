@@ -2,6 +2,7 @@
 grades included, totals never above the maximum. They name the functions as the notebook does, count students in
 whole numbers, show mistakes by a readable label and plot each function's scores."""
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -255,7 +256,7 @@ class _SavesItsProcess:
     def __init__(self, fail_in=()):
         self.fail_in = fail_in
 
-    def savefig(self, path, dpi):
+    def savefig(self, path, dpi, **options):
         if "child" in self.fail_in and os.getpid() != PARENT[0] or "parent" in self.fail_in and os.getpid() == PARENT[0]:
             raise RuntimeError("could not draw")
         with open(path, "w", encoding="utf-8") as handle:
@@ -294,6 +295,59 @@ def test_plots_drawn_at_once_are_the_bytes_drawn_one_after_the_other(tmp_path):
     for index, (draw, data) in enumerate(jobs):
         reports.draw_plots([(draw, data, tmp_path / f"alone-{index}.png")])
         assert (tmp_path / f"together-{index}.png").read_bytes() == (tmp_path / f"alone-{index}.png").read_bytes()
+
+
+def _plot_jobs(records):
+    """``{file name: (draw, data)}`` of the plots of ``records``."""
+    return {name: (draw, data) for name, data, draw in reports.plot_jobs(records, reports.summary(records), POINTS)}
+
+
+@pytest.mark.parametrize("name, students", [
+    ("grade_distribution.png", ("ada", "bob", "cy")),
+    ("grade_distribution.png", ("ada",)),  # no mistake: a line of text in place of the bars
+    ("function_scores.png", ("ada", "bob", "cy")),
+], ids=["distribution", "distribution-without-mistakes", "function-scores"])
+def test_a_plot_has_the_pixels_of_matplotlibs_own_title_placement_and_png(tmp_path, monkeypatch, name, students):
+    """Titles set at the top of their axes, and the fastest PNG compression, change nothing a reader sees."""
+    draw, data = _plot_jobs([record for record in _class() if record["student"] in students])[name]
+    reports.draw_plots([(draw, data, tmp_path / "ours.png")])
+    monkeypatch.setattr(reports, "_title", lambda axes, text: axes.set_title(text))
+    draw(data).savefig(tmp_path / "matplotlibs.png", dpi=100)
+    ours, matplotlibs = (matplotlib.image.imread(tmp_path / file) for file in ("ours.png", "matplotlibs.png"))
+    assert ours.shape == matplotlibs.shape and (ours == matplotlibs).all()
+
+
+# Draws the plot whose data is on stdin into the folder argv[1] as a run draws it (matplotlib loaded without its
+# 3D axes), then with the 3D axes loaded and registered (as after ``import matplotlib.pyplot``).
+DRAWN_WITH_AND_WITHOUT_3D_AXES = """
+import json
+import os
+import sys
+
+from graders import reports
+
+data, folder = json.load(sys.stdin), sys.argv[1]
+reports.load_plotting()
+import matplotlib.projections
+print("3d axes loaded:", reports.AXES_3D_MODULE in sys.modules, "3d offered:",
+      "3d" in matplotlib.projections.get_projection_names())
+reports.draw_plots([(reports.draw_distribution, data, os.path.join(folder, "flat.png"))])
+from mpl_toolkits.mplot3d import Axes3D
+matplotlib.projections.register_projection(Axes3D)
+reports.draw_plots([(reports.draw_distribution, data, os.path.join(folder, "3d.png"))])
+"""
+
+
+def test_a_plot_is_the_same_file_whether_matplotlibs_3d_axes_are_loaded_or_not(tmp_path):
+    """A run loads matplotlib without its 3D axes (:func:`graders.reports.load_plotting`); a process that imported
+    pyplot first has them: a plot drawn in either is the same file."""
+    _, data = _plot_jobs(_class())["grade_distribution.png"]
+    result = subprocess.run([sys.executable, "-c", DRAWN_WITH_AND_WITHOUT_3D_AXES, str(tmp_path)], cwd=reports.ROOT,
+                            input=json.dumps(data), capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "3d axes loaded: False 3d offered: False\n"
+    assert (tmp_path / "flat.png").read_bytes() == (tmp_path / "3d.png").read_bytes()
 
 
 # Plots drawn while nbgrader records, from the scores the verdicts give; used only when the gradebook agrees.

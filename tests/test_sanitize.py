@@ -2,12 +2,16 @@
 its main case, the policy, and every payload in a browser) leaves out: the edge cases of each output step, the
 policy's place in the page and the preprocessors' traits."""
 import copy
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from graders import sanitize
+from graders.notebook import ASSIGNMENT, ROOT
 
 
 def output_cell(data, metadata=None, output_type="display_data"):
@@ -158,3 +162,42 @@ def test_each_code_is_highlighted_once_per_export_as_nbconvert_highlights_it(mon
     assert [args[:2] for args in calls] == [("x = 1", None), ("x = 1", "python"), ("%%bash\nls -l", None),
                                             ("%%bash\nls -l", None), ("print(1)", None), ("x = 1", None)]
     assert len(once.highlighted) <= 3
+
+
+MARKDOWN = "# Part 1\n\nThe cost $J = \\frac{1}{m}$, *in short*:\n\n```python\nx = 1\n```"
+
+
+@pytest.mark.parametrize("attachments, rendered", [
+    ({}, 1),
+    ({"a.png": {"image/png": "iVBORw0KGgo="}}, 3),  # rendered each time: nbconvert embeds the attachment
+], ids=["text", "attachments"])
+def test_each_markdown_is_rendered_once_per_export_as_nbconvert_renders_it(monkeypatch, attachments, rendered):
+    import jinja2
+    from nbconvert.exporters import HTMLExporter
+
+    source = MARKDOWN + ("\n\n![a plot](attachment:a.png)" if attachments else "")
+    context = {"cell": new_markdown_cell(source, attachments=attachments), "resources": {}}
+    expected = HTMLExporter().markdown2html(context, source)
+    calls = []
+    original = HTMLExporter.markdown2html
+    monkeypatch.setattr(HTMLExporter, "markdown2html", jinja2.pass_context(
+        lambda self, context, source: calls.append(source) or original(self, context, source)))
+    exporter = sanitize.PolicyHTMLExporter()
+    assert [exporter.markdown2html(context, source) for _ in range(3)] == [expected] * 3
+    assert len(calls) == rendered
+    assert sanitize.PolicyHTMLExporter().markdown2html(context, source) == expected  # another export renders anew
+    assert len(calls) == rendered + 1
+
+
+def test_loading_the_feedback_exporter_loads_no_grader_numpy_or_jupyter_server():
+    """nbgrader loads the feedback page's exporter and preprocessors (``graders.feedback_page``, this module's
+    subclasses) for every export, and their MathJax: the Jupyter server (whose package ships MathJax) stays
+    unloaded, and so do the assignment's graders (numpy with them) until a verdict edited by hand needs their
+    catalogue."""
+    code = ("import sys\nimport graders.feedback_page as page\npage.mathjax_files()\n"
+            f"print(sorted(m for m in ('numpy', 'graders.{ASSIGNMENT}', 'jupyter_server', 'jupyter_server_mathjax') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
