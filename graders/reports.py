@@ -216,37 +216,18 @@ def mistake_label(mistake_id, width=LABEL_WIDTH):
     return textwrap.fill(clause, width) + f"\n({mistake.function})"
 
 
-#: What ``matplotlib.projections`` imports to offer 3D axes; the plots draw none.
-AXES_3D_MODULE = "mpl_toolkits.mplot3d"
-
-
 def load_plotting():
-    """Import the parts of matplotlib and Pillow that drawing and saving the plots use (about a quarter of a second).
+    """Import the parts of matplotlib and Pillow that drawing and saving the plots use (about a third of a second).
 
     A run calls it in the background while it waits for nbgrader, when a plot is likely to be drawn again
     (:func:`draw_ahead`), and :func:`draw_plots` before it forks: a process forked then imports nothing.
-
-    matplotlib registers its projections when first imported, 3D axes among them (a sixth of the time); the
-    plots are flat, so while it does, ``mpl_toolkits.mplot3d`` is a module without ``Axes3D``, which
-    matplotlib takes to mean that no 3D projection is offered. The real module is importable afterwards.
     """
-    import sys
-    import types
-
     from PIL import Image
 
-    placeholder = None
-    if "matplotlib.projections" not in sys.modules and AXES_3D_MODULE not in sys.modules:
-        placeholder = types.ModuleType(AXES_3D_MODULE, "No 3D axes: the reports' plots are flat.")
-        placeholder.Axes3D = None
-        sys.modules[AXES_3D_MODULE] = placeholder
-    try:
-        import matplotlib.backends.backend_agg  # noqa: F401
-        import matplotlib.figure  # noqa: F401
-        import matplotlib.ticker  # noqa: F401
-    finally:
-        if placeholder is not None and sys.modules.get(AXES_3D_MODULE) is placeholder:
-            del sys.modules[AXES_3D_MODULE]
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
+
     Image.preinit()  # the image formats Pillow loads when it first saves one
 
 

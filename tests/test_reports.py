@@ -2,7 +2,6 @@
 grades included, totals never above the maximum. They name the functions as the notebook does, count students in
 whole numbers, show mistakes by a readable label and plot each function's scores."""
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -315,39 +314,6 @@ def test_a_plot_has_the_pixels_of_matplotlibs_own_title_placement_and_png(tmp_pa
     draw(data).savefig(tmp_path / "matplotlibs.png", dpi=100)
     ours, matplotlibs = (matplotlib.image.imread(tmp_path / file) for file in ("ours.png", "matplotlibs.png"))
     assert ours.shape == matplotlibs.shape and (ours == matplotlibs).all()
-
-
-# Draws the plot whose data is on stdin into the folder argv[1] as a run draws it (matplotlib loaded without its
-# 3D axes), then with the 3D axes loaded and registered (as after ``import matplotlib.pyplot``).
-DRAWN_WITH_AND_WITHOUT_3D_AXES = """
-import json
-import os
-import sys
-
-from graders import reports
-
-data, folder = json.load(sys.stdin), sys.argv[1]
-reports.load_plotting()
-import matplotlib.projections
-print("3d axes loaded:", reports.AXES_3D_MODULE in sys.modules, "3d offered:",
-      "3d" in matplotlib.projections.get_projection_names())
-reports.draw_plots([(reports.draw_distribution, data, os.path.join(folder, "flat.png"))])
-from mpl_toolkits.mplot3d import Axes3D
-matplotlib.projections.register_projection(Axes3D)
-reports.draw_plots([(reports.draw_distribution, data, os.path.join(folder, "3d.png"))])
-"""
-
-
-def test_a_plot_is_the_same_file_whether_matplotlibs_3d_axes_are_loaded_or_not(tmp_path):
-    """A run loads matplotlib without its 3D axes (:func:`graders.reports.load_plotting`); a process that imported
-    pyplot first has them: a plot drawn in either is the same file."""
-    _, data = _plot_jobs(_class())["grade_distribution.png"]
-    result = subprocess.run([sys.executable, "-c", DRAWN_WITH_AND_WITHOUT_3D_AXES, str(tmp_path)], cwd=reports.ROOT,
-                            input=json.dumps(data), capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "3d axes loaded: False 3d offered: False\n"
-    assert (tmp_path / "flat.png").read_bytes() == (tmp_path / "3d.png").read_bytes()
 
 
 # Plots drawn while nbgrader records, from the scores the verdicts give; used only when the gradebook agrees.
