@@ -303,6 +303,40 @@ def test_the_run_s_processes_end_without_collecting_garbage():
     assert (collected, frozen) == (b"collected", b"")
 
 
+# A cycle made in ``loaded_for_good``, with the collector on or off before it: whether the collector ran in the block,
+# whether it is as it was after it, and whether the cycle outlives a full collection.
+LOADING_A_CYCLE_FOR_GOOD = """
+import gc, sys, weakref
+from graders.autograde import loaded_for_good
+
+class Cycle:
+    pass
+
+if sys.argv[1] == "off":
+    gc.disable()
+with loaded_for_good():
+    collecting_inside = gc.isenabled()
+    cycle = Cycle()
+    cycle.self = cycle
+    kept = weakref.ref(cycle)
+    del cycle
+gc.collect()
+print(collecting_inside, gc.isenabled(), kept() is not None)
+"""
+
+
+@pytest.mark.parametrize("collector, after", [("on", "True"), ("off", "False")])
+def test_what_is_loaded_for_good_is_loaded_without_collecting_and_never_collected(collector, after):
+    import subprocess
+    import sys
+
+    from graders.notebook import ROOT
+
+    result = subprocess.run([sys.executable, "-c", LOADING_A_CYCLE_FOR_GOOD, collector], cwd=ROOT, text=True,
+                            capture_output=True, check=True)
+    assert result.stdout.split() == ["False", after, "True"]
+
+
 def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
         tmp_path, monkeypatch):
     import json
