@@ -261,7 +261,7 @@ def _become_recording_process(root, commands, replies, log):
     status = 1
     try:
         gc.freeze()  # what the fork inherited is never collected here, and never traversed again
-        commands, replies, log = (fcntl.fcntl(fd, fcntl.F_DUPFD, 3) for fd in (commands, replies, log))
+        commands, replies, log = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) for fd in (commands, replies, log))
         for fd, std in ((commands, 0), (log, 1), (log, 2)):
             os.dup2(fd, std)
         os.closerange(3, replies)
@@ -271,7 +271,7 @@ def _become_recording_process(root, commands, replies, log):
         sys.stdout = sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1,
                                        closefd=False)
         status = serve_recording(sys.stdin, open(replies, "w", encoding="utf-8", buffering=1))
-    except BaseException:  # noqa: B036 (the child never returns into the run's code, whatever happened)
+    except BaseException:  # whatever happened, the child never returns into the run's code
         with contextlib.suppress(BaseException):
             traceback.print_exc()
     finally:
