@@ -27,14 +27,16 @@ Usage: ``python -m graders.autograde [--jobs N] [--scheduler ADDR] [--student ID
 import argparse
 import contextlib
 import fcntl
+import gc
 import json
 import os
 import select
 import shutil
-import subprocess
+import signal
 import sys
 import threading
 import time
+import traceback
 
 from graders.errors import SandboxUnavailable
 from graders.intake import INTAKE_KEY, NOTEBOOK_NAME, NotReleased, print_summary, read_record_marker, run_intake
@@ -81,7 +83,7 @@ DRAW_AHEAD_MAX_STUDENTS = MAX_BACKLOG
 class Recorder:
     """``nbgrader autograde`` recording a run in parts, in one process, while the sandbox grades the rest.
 
-    One process (:func:`serve_recording`) imports nbgrader once and records each part it is sent, one after the
+    One process (:class:`RecordingProcess`) imports nbgrader once and records each part it is sent, one after the
     other, as ``nbgrader autograde`` would: a part is a folder of this run's intake folder
     (``.recording/part-K``) into which the students whose verdicts are cached are moved, and nbgrader's submitted
     folder for that part. A student is recorded once, in one part; a student never added (their grading failed)
@@ -90,7 +92,7 @@ class Recorder:
     Parameters
     ----------
     root : str
-        The course folder.
+        The course folder (the one whose ``graders`` this process runs: the recording process is its fork).
     log_path : str
         Where nbgrader's output is written.
     part_size : int
@@ -101,7 +103,7 @@ class Recorder:
         self.root, self.log_path, self.part_size = root, log_path, part_size
         self.process = self.log = None
         self.ready, self.digests, self.parts = {}, {}, 0
-        self.busy = self.log_opened = False
+        self.busy = False
 
     def __enter__(self):
         return self
@@ -111,33 +113,18 @@ class Recorder:
         return False
 
     def start(self):
-        """Start nbgrader's process, whose imports (most of a second) then overlap the intake and the grading;
-        no-op once started.
+        """A student is queued: start nbgrader's process, whose imports then overlap the rest of the intake and the
+        grading, and say that nbgrader records the run; no-op once started.
 
-        Its output goes to a file beside the log until a student is queued (:meth:`open_log`): a process started
-        for nothing is killed (:meth:`close`) and leaves the last run's log alone.
+        nbgrader's output goes to the log from now on (it replaces the last run's): a run that queues no one starts
+        no process and leaves the last run's log alone.
         """
         if self.process is not None:
             return
         os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
-        self.log = open(self._unused_log_path, "w+", encoding="utf-8")
-        self.process = subprocess.Popen([sys.executable, "-m", "graders.autograde", "--serve-recording"],
-                                        cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self.log, text=True, bufsize=1)
-
-    @property
-    def _unused_log_path(self):
-        folder, name = os.path.split(self.log_path)
-        return os.path.join(folder, f".{name}.unused")
-
-    def open_log(self):
-        """A student is queued: nbgrader's output goes to the log from now on (it replaces the last run's), and
-        the run says that nbgrader records it. Starts nbgrader's process if need be; no-op once done."""
-        self.start()
-        if self.log_opened:
-            return
-        os.replace(self._unused_log_path, self.log_path)
-        self.log_opened = True
+        self.log = open(self.log_path, "w+", encoding="utf-8")
+        load_what_recording_shares()
+        self.process = RecordingProcess(self.root, self.log)
         print("+ nbgrader autograde", ASSIGNMENT, flush=True)
 
     def add(self, folders, digests):
@@ -158,7 +145,7 @@ class Recorder:
             self.busy = False
         if self.busy or not self.ready or (not final and len(self.ready) < self.part_size):
             return
-        self.open_log()
+        self.start()
         self.parts += 1
         part = os.path.join(os.path.dirname(next(iter(self.ready.values()))), PARTS_FOLDER, f"part-{self.parts}")
         os.makedirs(part)
@@ -210,9 +197,6 @@ class Recorder:
                 self.process.stdin.close()
             self.process.wait()
             self.process.stdout.close()
-            if not self.log_opened:
-                self.log.close()
-                os.remove(self._unused_log_path)
         return self.process.returncode
 
     @property
@@ -220,20 +204,94 @@ class Recorder:
         return self.process is not None
 
 
-def serve_recording():
-    """The recording process of :class:`Recorder`: record each part named on stdin with ``nbgrader autograde``.
+def load_what_recording_shares():
+    """Import what both this run and nbgrader's plugin (:mod:`graders.nbgrader_plugin`) use, before the recording
+    process is forked: nbformat and jsonschema, numpy and the sandbox (:mod:`graders.batch`, with which the run
+    grades next), the report keys. The recording process inherits them instead of importing them again."""
+    import graders.batch  # noqa: F401
+    import graders.reports  # noqa: F401
 
-    Says ``recorded PART`` on stdout after each; everything nbgrader writes goes to stderr. Exits with the first
-    non-zero status of a part, once stdin is closed.
+
+class RecordingProcess:
+    """The recording process: a fork of this process, with its imports, that runs :func:`serve_recording` in the
+    course folder ``root``, its stdout and stderr going to ``log`` (an open file).
+
+    It is started as :mod:`subprocess` starts a process with ``close_fds``, without a new interpreter: it holds
+    no file of this process but the two pipes (so no lock of the run either), it reads the parts to record from
+    :attr:`stdin` and says each is recorded on :attr:`stdout`, and it ends with the status of
+    :func:`serve_recording` without running this process's exit functions or flushing its buffers (flushed
+    before the fork). It is forked before any other thread starts (:meth:`Recorder.start` runs in the intake).
+
+    Attributes
+    ----------
+    pid : int
+    stdin, stdout : file
+        The ends of its pipes, in text.
+    returncode : int or None
+        Once it ended (:meth:`wait`): its exit status, or minus the signal that killed it.
     """
-    protocol = os.fdopen(os.dup(1), "w", buffering=1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    from jupyter_core.application import NoStart
 
-    nbgrader_app = recording_application()
+    def __init__(self, root, log):
+        commands_in, commands_out = os.pipe()
+        replies_in, replies_out = os.pipe()
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        self.pid = os.fork()
+        if self.pid == 0:
+            _become_recording_process(root, commands_in, replies_out, log.fileno())
+        os.close(commands_in)
+        os.close(replies_out)
+        self.stdin = open(commands_out, "w", encoding="utf-8")
+        self.stdout = open(replies_in, encoding="utf-8")
+        self.returncode = None
+
+    def kill(self):
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self):
+        if self.returncode is None:
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.returncode
+
+
+def _become_recording_process(root, commands, replies, log):
+    """In the forked child: keep only the pipes (``commands`` as stdin, ``replies``) and the log (as stdout and
+    stderr), serve in ``root``, and exit with the status of :func:`serve_recording` (1 if it raised)."""
+    status = 1
+    try:
+        gc.freeze()  # what the fork inherited is never collected here, and never traversed again
+        commands, replies, log = (fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) for fd in (commands, replies, log))
+        for fd, std in ((commands, 0), (log, 1), (log, 2)):
+            os.dup2(fd, std)
+        os.closerange(3, replies)
+        os.closerange(replies + 1, os.sysconf("SC_OPEN_MAX"))
+        os.chdir(root)
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.stdout = sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", buffering=1,
+                                       closefd=False)
+        status = serve_recording(sys.stdin, open(replies, "w", encoding="utf-8", buffering=1))
+    except BaseException:  # whatever happened, the child never returns into the run's code
+        with contextlib.suppress(BaseException):
+            traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stderr.flush()
+        os._exit(status)
+
+
+def serve_recording(commands, replies):
+    """The recording process of :class:`Recorder`: record each part named on ``commands`` with ``nbgrader
+    autograde``; return the first non-zero status of a part, once ``commands`` ends, else 0.
+
+    Says ``recorded PART`` on ``replies`` after each; everything nbgrader writes goes to stdout and stderr.
+    """
+    with loaded_for_good():
+        from jupyter_core.application import NoStart
+
+        nbgrader_app = recording_application()
     status = 0
-    for line in sys.stdin:
+    for line in commands:
         part = line.rstrip("\n")
         try:
             application = nbgrader_app()
@@ -245,13 +303,12 @@ def serve_recording():
         except SystemExit as exit_:
             status = status or (exit_.code if isinstance(exit_.code, int) else 1)
         except Exception:  # nbgrader failed on this part as a whole: its students are found unrecorded
-            import traceback
-
             traceback.print_exc()
             status = status or 1
+        sys.stdout.flush()
         sys.stderr.flush()
-        protocol.write(f"recorded {part}\n")
-    sys.exit(status)
+        replies.write(f"recorded {part}\n")
+    return status
 
 
 def recording_application():
@@ -269,6 +326,25 @@ def recording_application():
         return NbGraderApp.instance()
 
     return new_application
+
+
+@contextlib.contextmanager
+def loaded_for_good():
+    """Imports made in the ``with`` block run without the cyclic garbage collector, and what they loaded is left out
+    of every later collection (:func:`gc.freeze`).
+
+    Modules live as long as the process: the collections an import of nbgrader runs (some 0.05 s of CPU) go
+    over objects that are never freed, and so would every full collection while the parts are recorded. What an
+    import leaves as garbage is kept until the process ends (a few megabytes).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def collect_nothing_at_exit():
@@ -387,13 +463,10 @@ def _autograde(root, intake_dir, reports_dir, jobs, scheduler, only, force, part
     reports_dir = reports_dir or paths(root).resolve("reports", root)
     clock = PhaseClock()
     with Recorder(root, os.path.join(reports_dir, _log_name(intake_dir))) as recorder:
-        # nbgrader's process starts with the run: its imports overlap the intake and the grading on another core;
-        # when no one is queued, it is killed before it has done anything
-        recorder.start()
+        # nbgrader's process starts with the first student queued: its imports overlap the rest of the intake and
+        # the grading on another core; a run that queues no one starts none
         summary = run_intake(submitted, intake_dir, os.path.join(root, "autograded"), only, force, part,
-                             on_queued=recorder.open_log)
-        if not summary.queued:
-            recorder.close()
+                             on_queued=recorder.start)
         if only is not None and not summary.queued and only not in summary.attention and not force:
             print(f"{only}: up to date (FORCE=1 grades and records it again)")
         print_summary(summary, submitted)
@@ -517,10 +590,7 @@ def main(argv=None):
     parser.add_argument("--student", default=None, help="grade this student only")
     parser.add_argument("--part", default=None, help="grade part K of N of the class, e.g. 1/2")
     parser.add_argument("--force", action="store_true", help="grade and record again, even what is up to date")
-    parser.add_argument("--serve-recording", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_recording:
-        serve_recording()
     if args.student is not None and id_problem(args.student):
         sys.exit(f"autograde: {id_problem(args.student)}")
     if args.student is not None and args.part:

@@ -103,14 +103,34 @@ def test_new_points_record_everyone_again_with_totals_that_never_pass_the_maximu
     assert totals == {"sample_correct": ("12", "12"), "sample_partial": ("7", "12"), "sample_untouched": ("12", "12")}
 
 
-def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(released_template, tmp_path,
-                                                                                         monkeypatch):
+# The course's ``graders.autograde`` recording, in parts of one, the first two students of the intake folder, handed
+# over one at a time (the recording process is a fork of the process that records: it runs the course's graders).
+RECORDING_TWO_OF_THREE = """
+import json, os
+import graders.autograde as autograde
+from graders.intake import read_record_marker
+from graders.notebook import ASSIGNMENT
+
+course = os.getcwd()
+intake = os.path.join(course, "intake", "class")
+digests = autograde._intake_digests(intake)
+first, second = sorted(digests)[:2]
+autograde.MAX_BACKLOG = 1  # one student waiting for nbgrader is one too many
+with autograde.Recorder(course, os.path.join(course, "reports", "recording.log"), part_size=1) as recorder:
+    for student in (first, second):
+        recorder.add({student: os.path.join(intake, student)}, {student: digests[student]})
+    first_marked = read_record_marker(os.path.join(course, "autograded", first, ASSIGNMENT))[0] == digests[first]
+    print(json.dumps({"first marked once the second was handed": first_marked, "not recorded": recorder.finish()}))
+"""
+
+
+def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_handed_over(released_template, tmp_path):
+    import json
     import shutil
     import subprocess
     import sys
 
-    from graders import autograde
-    from graders.autograde import PARTS_FOLDER, Recorder, _intake_digests
+    from graders.autograde import PARTS_FOLDER, _intake_digests
     from graders.intake import read_record_marker
 
     course = str(tmp_path / "course")  # a fresh released course, as `make release` makes it
@@ -123,13 +143,11 @@ def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_h
                    capture_output=True)
     digests = _intake_digests(intake)
     handed, kept = sorted(digests)[:2], sorted(digests)[2]
-    monkeypatch.setattr(autograde, "MAX_BACKLOG", 1)  # one student waiting for nbgrader is one too many
-    with Recorder(course, os.path.join(course, "reports", "recording.log"), part_size=1) as recorder:
-        for student in handed:
-            recorder.add({student: os.path.join(intake, student)}, {student: digests[student]})
-        # handing over the second student waited until nbgrader had recorded the first
-        assert read_record_marker(os.path.join(course, "autograded", handed[0], ASSIGNMENT))[0] == digests[handed[0]]
-        assert recorder.finish() == {}
+    result = subprocess.run([sys.executable, "-c", RECORDING_TWO_OF_THREE], cwd=course, text=True, capture_output=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT}, check=True)
+    # handing over the second student waited until nbgrader had recorded the first
+    assert json.loads(result.stdout.splitlines()[-1]) == {"first marked once the second was handed": True,
+                                                          "not recorded": {}}
     parts = sorted(os.listdir(os.path.join(intake, PARTS_FOLDER)))
     assert parts == ["part-1", "part-2"]
     assert [os.listdir(os.path.join(intake, PARTS_FOLDER, part)) for part in parts] == [[s] for s in handed]
@@ -140,71 +158,122 @@ def test_recording_goes_in_parts_as_verdicts_come_and_never_sees_a_student_not_h
     assert os.path.isdir(os.path.join(intake, kept)) and not os.path.exists(os.path.join(course, "autograded", kept))
 
 
-def test_recording_starts_before_the_intake_has_ended(course):
-    solutions = reference_solutions()
-    for index in range(3):
-        write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
-    output = make(course, "autograde").stdout
-    # nbgrader records from the first student queued, before the intake ends
-    assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
-    assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
-
-
-def test_nbgrader_started_for_nothing_is_stopped_at_once(course):
-    from graders.autograde import Recorder
-
-    reports = os.path.join(course, "reports")
-    before = sorted(os.listdir(reports))
-    with Recorder(course, os.path.join(reports, "nothing-recorded.log")) as recorder:
-        recorder.start()
-    assert recorder.process.returncode == -9  # killed, not left to finish importing nbgrader
-    assert sorted(os.listdir(reports)) == before  # no log, nor its output kept anywhere
-
-
-# A run of the course's ``graders.autograde`` that says, when its intake begins, whether nbgrader's process is
-# running already (a child of the run's process).
-RUN_SAYING_WHEN_NBGRADER_STARTED = """
-import os, sys
+# A run of the course's ``graders.autograde`` that says what its recording process inherits (the modules loaded
+# when it is forked) and which files it holds once it has closed those it does not need, and whether the run's
+# own process loaded nbgrader.
+RUN_SAYING_WHAT_THE_RECORDING_PROCESS_INHERITS = """
+import os, sys, time
 import graders.autograde as autograde
 
-def recording_children():
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+SHARED = ("nbformat", "jsonschema", "numpy", "graders.batch", "graders.reports")
+
+
+def kinds_of_files(pid, log):
+    kinds = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
         try:
-            with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                parent, command = int(stat.read().rsplit(")", 1)[1].split()[1]), cmdline.read()
-        except OSError:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except FileNotFoundError:  # closed meanwhile
             continue
-        if parent == os.getpid() and b"--serve-recording" in command:
-            found.append(pid)
-    return found
+        kinds.append("pipe" if target.startswith("pipe:") else "log" if target == os.path.realpath(log) else target)
+    return sorted(kinds)
 
-run_intake = autograde.run_intake
 
-def intake_saying_who_runs(*args, **kwargs):
-    print("nbgrader's process when the intake begins:", "running" if recording_children() else "none", flush=True)
-    return run_intake(*args, **kwargs)
+class Watched(autograde.RecordingProcess):
+    def __init__(self, root, log):
+        inherited = [name for name in SHARED if name in sys.modules]
+        super().__init__(root, log)
+        print("the recording process inherits:", *inherited, flush=True)
+        deadline = time.monotonic() + 10
+        while set(kinds_of_files(self.pid, log.name)) - {"pipe", "log"} and time.monotonic() < deadline:
+            time.sleep(0.01)
+        print("the recording process holds:", *kinds_of_files(self.pid, log.name), flush=True)
 
-autograde.run_intake = intake_saying_who_runs
-autograde.main([])
+
+autograde.RecordingProcess = Watched
+try:
+    autograde.main([])
+finally:
+    print("the run loaded nbgrader:", "yes" if "nbgrader" in sys.modules else "no")
 """
 
 
-def test_nbgrader_s_process_is_started_with_the_run_and_stopped_when_no_one_is_queued(course):
+def test_recording_is_forked_with_the_run_s_imports_before_the_intake_has_ended_and_holds_none_of_its_files(course):
+    import subprocess
+    import sys
+
+    solutions = reference_solutions()
+    for index in range(3):
+        write_submission(make_submission(solutions, extra_cells=[(2, f"x = {index}")]), course, f"pipelined-{index}")
+    output = subprocess.run([sys.executable, "-c", RUN_SAYING_WHAT_THE_RECORDING_PROCESS_INHERITS], cwd=course,
+                            text=True, capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT, "MPLBACKEND": "Agg"}).stdout
+    # nbgrader records from the first student queued, before the intake ends
+    assert output.index("+ nbgrader autograde") < output.index("3 submission(s) new or changed")
+    assert output.index("3 submission(s) new or changed") < output.index("graded 3 submission(s) in the sandbox")
+    # the imports the run makes for grading are not made again for recording, and the run never loads nbgrader
+    assert "the recording process inherits: nbformat jsonschema numpy graders.batch graders.reports\n" in output
+    assert "the run loaded nbgrader: no" in output
+    # stdin, the pipe of its replies, the log as stdout and stderr: none of the run's locks nor its other files
+    assert "the recording process holds: log log pipe pipe\n" in output
+
+
+# The course's ``Recorder`` started (as when a student is queued) and closed with no part sent.
+RECORDER_SENT_NOTHING = """
+import os, sys
+from graders.autograde import Recorder
+
+with Recorder(os.getcwd(), sys.argv[1]) as recorder:
+    recorder.start()
+print("exit status:", recorder.process.returncode)
+"""
+
+
+def test_nbgrader_s_process_sent_nothing_is_stopped_at_once(course, tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", RECORDER_SENT_NOTHING, str(tmp_path / "nothing-recorded.log")],
+                            cwd=course, text=True, capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT})
+    assert "exit status: -9" in result.stdout  # killed, not left to finish importing nbgrader
+
+
+# A run of the course's ``graders.autograde`` that says how many recording processes it started.
+RUN_SAYING_HOW_MANY_RECORDING_PROCESSES_STARTED = """
+import graders.autograde as autograde
+
+started = []
+forked = autograde.RecordingProcess
+
+
+def counted(*args):
+    started.append(True)
+    return forked(*args)
+
+
+autograde.RecordingProcess = counted
+try:
+    autograde.main([])
+finally:
+    print("recording processes started:", len(started))
+"""
+
+
+def test_a_run_that_queues_no_one_starts_no_recording_process_and_leaves_the_last_log_alone(course):
     import subprocess
     import sys
 
     log = os.path.join(course, "reports", "nbgrader-autograde.log")
     with open(log, encoding="utf-8") as handle:
         last_log = handle.read()
-    result = subprocess.run([sys.executable, "-c", RUN_SAYING_WHEN_NBGRADER_STARTED], cwd=course, text=True,
-                            capture_output=True, env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT,
-                                                      "MPLBACKEND": "Agg"}, check=True)
-    assert "nbgrader's process when the intake begins: running" in result.stdout
+    result = subprocess.run([sys.executable, "-c", RUN_SAYING_HOW_MANY_RECORDING_PROCESSES_STARTED], cwd=course,
+                            text=True, capture_output=True, check=True,
+                            env={**os.environ, "GRADER_ASSIGNMENT": ASSIGNMENT, "MPLBACKEND": "Agg"})
     assert counts(result.stdout) == (0, 0) and "+ nbgrader autograde" not in result.stdout
+    assert "recording processes started: 0" in result.stdout
     with open(log, encoding="utf-8") as handle:
-        assert handle.read() == last_log  # the last run's log is left alone
-    assert not [name for name in os.listdir(os.path.dirname(log)) if name.endswith(".unused")]
+        assert handle.read() == last_log
 
 
 def test_the_recording_process_loads_nbgrader_and_the_plugin_before_its_first_part(course):
@@ -232,6 +301,40 @@ def test_the_run_s_processes_end_without_collecting_garbage():
     frozen = subprocess.run([sys.executable, "-c", script + "collect_nothing_at_exit()\n"], cwd=ROOT,
                             capture_output=True, check=True).stdout
     assert (collected, frozen) == (b"collected", b"")
+
+
+# A cycle made in ``loaded_for_good``, with the collector on or off before it: whether the collector ran in the block,
+# whether it is as it was after it, and whether the cycle outlives a full collection.
+LOADING_A_CYCLE_FOR_GOOD = """
+import gc, sys, weakref
+from graders.autograde import loaded_for_good
+
+class Cycle:
+    pass
+
+if sys.argv[1] == "off":
+    gc.disable()
+with loaded_for_good():
+    collecting_inside = gc.isenabled()
+    cycle = Cycle()
+    cycle.self = cycle
+    kept = weakref.ref(cycle)
+    del cycle
+gc.collect()
+print(collecting_inside, gc.isenabled(), kept() is not None)
+"""
+
+
+@pytest.mark.parametrize("collector, after", [("on", "True"), ("off", "False")])
+def test_what_is_loaded_for_good_is_loaded_without_collecting_and_never_collected(collector, after):
+    import subprocess
+    import sys
+
+    from graders.notebook import ROOT
+
+    result = subprocess.run([sys.executable, "-c", LOADING_A_CYCLE_FOR_GOOD, collector], cwd=ROOT, text=True,
+                            capture_output=True, check=True)
+    assert result.stdout.split() == ["False", after, "True"]
 
 
 def test_the_intake_writes_what_nbformat_reads_back_encoding_it_in_c_and_digests_the_same_notebook_alike(
