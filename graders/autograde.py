@@ -232,6 +232,8 @@ class RecordingProcess:
     """
 
     def __init__(self, root, log):
+        if threading.active_count() > 1:  # a lock another thread holds would stay held, forever, in the child
+            raise RuntimeError("the recording process must be forked while the run has no other thread")
         commands_in, commands_out = os.pipe()
         replies_in, replies_out = os.pipe()
         for stream in (sys.stdout, sys.stderr):

@@ -399,3 +399,21 @@ def test_the_plotting_library_loads_while_nbgrader_records_only_when_a_plot_chan
     # a verdict of the cache recorded anew: its scores are the last ones, so no plot changes and none is drawn
     assert run() == ((1, 0), "no")
     assert run() == ((0, 0), "no")  # nothing recorded: the reports are up to date
+
+
+def test_the_recording_process_is_never_forked_beside_another_thread(tmp_path):
+    """A lock another thread held at the fork would stay held in the child: the run refuses to fork then."""
+    import threading
+
+    from graders.autograde import RecordingProcess
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with open(tmp_path / "log", "w+", encoding="utf-8") as log, \
+                pytest.raises(RuntimeError, match="forked while the run has no other thread"):
+            RecordingProcess(str(tmp_path), log)
+    finally:
+        release.set()
+        other.join()
