@@ -7,6 +7,7 @@ imported (``python public_tests.py``, the visible check cells in a Jupyter kerne
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ from nbclient import NotebookClient
 
 from graders.grading import PUBLIC_CASE, grade_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
-from tests.completed_notebook import (SHARES_THE_EXECUTION, completed_notebook_validation, nbgrader_validate,
+from tests.completed_notebook import (NOTEBOOK_NAME, SHARES_THE_EXECUTION, completed_notebook_validation,
                                      release_copy, student_environment)
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, reference_solutions
@@ -153,17 +154,45 @@ def test_visible_checks_in_a_kernel_raise_the_verdict_as_one_line(checked, monke
                 assert error.traceback == [f"AssertionError: {verdict.message}"], cell_id
 
 
-@pytest.mark.parametrize("mistake, function, failed_check", [
+WRONG_PUBLIC_RESULTS = [  # (mistake, the function it is made in, the check that fails)
     ("dropout_no_scaling", DROPOUT_FORWARD, "dropout scaling"),
     ("cost_lambda_over_m", COST, "values"),
-])
-def test_nbgrader_validate_fails_on_a_wrong_public_result(tmp_path, mistake, function, failed_check):
-    """Without the model runs (``run_*`` cells, most of the time Validate takes): the check cells are what fails
-    here; the test below validates the whole notebook."""
-    node = make_submission({**reference_solutions(), function: _mutant(mistake, function)})
-    node.cells = [cell for cell in node.cells if not (grade_id(cell) or "").startswith("run_")]
-    folder = release_copy(tmp_path / "regularization", node)
-    output = nbgrader_validate(folder)
+]
+VALIDATING = re.compile(r"^\[ValidateApp \| INFO\] Validating '(.*)'$", re.MULTILINE)
+
+
+def split_by_notebook(output):
+    """``{notebook path: its part of the output}`` of one ``nbgrader validate`` over several notebooks, cut at the
+    line nbgrader logs before validating each (the log's lines stay in the parts)."""
+    starts = list(VALIDATING.finditer(output))
+    ends = [match.start() for match in starts[1:]] + [len(output)]
+    return {match.group(1): output[match.start():end] for match, end in zip(starts, ends)}
+
+
+@pytest.fixture(scope="module")
+def validated_wrong_results(tmp_path_factory):
+    """``{mistake: what nbgrader validate prints for it}``: each mistake's notebook without the model runs
+    (``run_*`` cells, most of the time Validate takes) in a release copy of its own, all validated by one command
+    run as a student runs it, whose log (unbuffered, on the same pipe) says where each notebook's part starts."""
+    root = tmp_path_factory.mktemp("wrong-public-results")
+    paths = {}
+    for mistake, function, _ in WRONG_PUBLIC_RESULTS:
+        node = make_submission({**reference_solutions(), function: _mutant(mistake, function)})
+        node.cells = [cell for cell in node.cells if not (grade_id(cell) or "").startswith("run_")]
+        folder = release_copy(root / mistake / "regularization", node)
+        paths[mistake] = os.path.join(folder, NOTEBOOK_NAME)
+    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "validate", *paths.values()],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
+                            env={**student_environment(), "PYTHONUNBUFFERED": "1"})
+    parts = split_by_notebook(result.stdout)
+    assert list(parts) == list(paths.values()), result.stdout
+    return {mistake: parts[path] for mistake, path in paths.items()}
+
+
+@pytest.mark.parametrize("mistake, function, failed_check", WRONG_PUBLIC_RESULTS)
+def test_nbgrader_validate_fails_on_a_wrong_public_result(validated_wrong_results, mistake, function, failed_check):
+    """The check cells are what fails here; the test below validates the whole notebook."""
+    output = validated_wrong_results[mistake]
     assert "VALIDATION FAILED ON 1 CELL(S)!" in output, output
     assert f'check_public_case("{function}", globals())' in output
     assert f"AssertionError: {function}, case 'public', check '{failed_check[:8]}" in output
