@@ -42,13 +42,6 @@ def mistake_messages():
     return {mistake.mistake_id: mistake.message for mistake in graders_module(ASSIGNMENT).MISTAKES}
 
 
-def __getattr__(name):
-    """``MISTAKE_MESSAGES``: :func:`mistake_messages`, read when first asked for."""
-    if name == "MISTAKE_MESSAGES":
-        return mistake_messages()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def template_basedirs():
     """The folders nbconvert searches for the feedback template: this project's, then nbgrader's (its base).
 

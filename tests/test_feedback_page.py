@@ -80,7 +80,7 @@ def test_the_summary_is_the_first_thing_on_the_page(graded):
 ])
 def test_a_failed_function_shows_its_likely_mistake_first(graded, function, mistake):
     verdict = {name: paragraphs for name, _, paragraphs in _rows(_soup(graded, "mistaken"))}[function]
-    assert verdict[0].startswith("Likely mistake: " + feedback_page.MISTAKE_MESSAGES[mistake])
+    assert verdict[0].startswith("Likely mistake: " + feedback_page.mistake_messages()[mistake])
     assert len(verdict) == 2 and "check" in verdict[1] and "Likely mistake" not in verdict[1]
 
 
@@ -116,13 +116,13 @@ def test_the_page_loads_its_own_mathjax_and_no_other_script(graded):
 # The page's parts on their own.
 
 @pytest.mark.parametrize("verdict, parts", [
-    ({"message": "f, case 'a', check 'values': wrong. Likely mistake: " + feedback_page.MISTAKE_MESSAGES[
+    ({"message": "f, case 'a', check 'values': wrong. Likely mistake: " + feedback_page.mistake_messages()[
         "cost_lambda_over_m"], "diagnosis": "cost_lambda_over_m"},
-     (feedback_page.MISTAKE_MESSAGES["cost_lambda_over_m"], "f, case 'a', check 'values': wrong")),
+     (feedback_page.mistake_messages()["cost_lambda_over_m"], "f, case 'a', check 'values': wrong")),
     ({"message": "f, case 'a', check 'shape': wrong", "diagnosis": None}, (None, "f, case 'a', check 'shape': wrong")),
     ({"message": "f: wrong", "diagnosis": "no_such_mistake"}, (None, "f: wrong")),
     ({"message": "edited by hand", "diagnosis": "cost_wrong_sign"},
-     (feedback_page.MISTAKE_MESSAGES["cost_wrong_sign"], "edited by hand")),
+     (feedback_page.mistake_messages()["cost_wrong_sign"], "edited by hand")),
 ], ids=["diagnosed", "not-diagnosed", "unknown-diagnosis", "message-without-the-mistake"])
 def test_verdict_parts(verdict, parts):
     assert feedback_page.verdict_parts(verdict) == parts
