@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ElementTree
 from typing import Callable, NamedTuple
 
@@ -29,7 +28,7 @@ from nbformat.v4 import new_markdown_cell, new_output
 from graders import feedback_page, inert, reports, sanitize
 from graders.notebook import ASSIGNMENT, GRADED_FUNCTIONS, grade_id, gradebook_url
 from tests.browser import Chromium
-from tests.conftest import gradebook_scores, make
+from tests.conftest import VENV, gradebook_scores, make
 from tests.notebooks import make_submission, read_release, reference_solutions, write_submission
 
 HONEST = ("aaa-honest", "zzz-honest")
@@ -156,30 +155,10 @@ def _with_rich_content(notebook):
     return notebook
 
 
-# ``nbgrader generate_feedback`` run once for each list of arguments given, in one process (nbgrader's own
-# application, a new instance for each run, as the ``nbgrader`` command makes one): nbgrader is imported once.
-GENERATE_FEEDBACK = """
-import json, sys
-from jupyter_core.application import NoStart
-from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
-from nbgrader.apps.nbgraderapp import NbGraderApp
-for arguments in json.loads(sys.argv[1]):
-    for application in (NbGraderApp, GenerateFeedbackApp):
-        application.clear_instance()
-    application = NbGraderApp.instance()
-    application.initialize(["generate_feedback", *arguments])
-    try:
-        application.start()
-    except NoStart:  # the subcommand has run (the ``nbgrader`` command ends there too)
-        pass
-"""
-
-
-def _generate_feedback(course, runs):
-    """Run ``nbgrader generate_feedback ARGUMENTS`` in ``course`` for each ``ARGUMENTS`` of ``runs``, in turn."""
-    result = subprocess.run([sys.executable, "-c", GENERATE_FEEDBACK, json.dumps(runs)], cwd=course,
-                            capture_output=True, text=True, timeout=1800)
-    assert result.returncode == 0, f"nbgrader generate_feedback failed:\n{result.stdout}\n{result.stderr}"
+def _nbgrader(course, *args):
+    result = subprocess.run([os.path.join(VENV, "bin", "nbgrader"), *args], cwd=course, capture_output=True,
+                            text=True, timeout=1800)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +177,6 @@ def graded_class(released_course):
     # The comparison pages are made from the notebooks as submitted (the intake already makes markup inert), for
     # the attackers whose pages the tests below read: stock pages where stock nbgrader keeps the markup or the
     # payload runs, policy-only pages where the payload runs in the stock page.
-    runs = []
     for folder, options, names in (("stock_feedback", STOCK_FEEDBACK, {*MARKUP_IN_STOCK, *RUNS_IN_STOCK}),
                                    ("policy_feedback", POLICY_ONLY_FEEDBACK, set(RUNS_IN_STOCK))):
         raw = f"raw_{folder}"
@@ -206,9 +184,9 @@ def graded_class(released_course):
             copy = os.path.join(released_course, raw, student, ASSIGNMENT)
             os.makedirs(copy)
             shutil.copy(os.path.join(released_course, "submitted", student, ASSIGNMENT, "Regularization.ipynb"), copy)
-        runs.append([ASSIGNMENT, "--force", "--log-level=WARN", f"--CourseDirectory.autograded_directory={raw}",
-                     f"--CourseDirectory.feedback_directory={folder}", *options])
-    _generate_feedback(released_course, runs)
+        _nbgrader(released_course, "generate_feedback", ASSIGNMENT, "--force", "--log-level=WARN",
+                  f"--CourseDirectory.autograded_directory={raw}",
+                  f"--CourseDirectory.feedback_directory={folder}", *options)
     return released_course
 
 
