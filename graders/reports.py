@@ -156,15 +156,10 @@ def write_if_changed(path, content):
     return True
 
 
-#: Characters XML 1.0 does not allow anywhere in a document, not even as character references.
+#: Characters XML 1.0 does not allow anywhere in a document, not even as character references: a pattern compiled
+#: (by :mod:`re`, which keeps it) at its first use, since nbgrader's processes import this module for its metadata
+#: keys and never write XML.
 XML_ILLEGAL = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-
-
-@functools.lru_cache(maxsize=None)
-def _xml_illegal():
-    """:data:`XML_ILLEGAL` compiled at its first use (a hundredth of a second: the modules that import this one
-    for its metadata keys, nbgrader's processes, never write XML)."""
-    return re.compile(XML_ILLEGAL)
 
 
 def xml_text(text):
@@ -173,7 +168,7 @@ def xml_text(text):
     Error messages quote what a student's code raised, terminal colour codes and NUL bytes included;
     ElementTree would write them as they are, and no XML parser reads the file back.
     """
-    return _xml_illegal().sub(lambda match: ascii(match.group())[1:-1], str(text))
+    return re.sub(XML_ILLEGAL, lambda match: ascii(match.group())[1:-1], str(text))
 
 
 def write_junit(record, path):
