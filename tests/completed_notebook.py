@@ -71,10 +71,14 @@ def release_copy(folder, notebook_node):
     return str(folder)
 
 
-def nbgrader_validate(folder):
-    """What ``nbgrader validate`` prints for the notebook of the release copy ``folder``, run as a student runs it."""
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "validate", NOTEBOOK_NAME],
-                            cwd=folder, capture_output=True, text=True, timeout=900, env=student_environment())
+def nbgrader_validate(folder, notebooks=(NOTEBOOK_NAME,), with_log=False):
+    """What ``nbgrader validate`` prints for ``notebooks`` (paths from ``folder``, by default the notebook of the
+    release copy ``folder``), run in ``folder`` as a student runs it; with ``with_log``, nbgrader's log lines too, in
+    the order they were written (unbuffered, on the same pipe)."""
+    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "validate", *notebooks],
+                            cwd=folder, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT if with_log else subprocess.PIPE, text=True, timeout=900,
+                            env={**student_environment(), **({"PYTHONUNBUFFERED": "1"} if with_log else {})})
     return result.stdout
 
 

@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 from graders.grading import PUBLIC_CASE, grade_notebook
 from graders.notebook import GRADED_FUNCTIONS, grade_id
 from tests.completed_notebook import (NOTEBOOK_NAME, SHARES_THE_EXECUTION, completed_notebook_validation,
-                                     release_copy, student_environment)
+                                     nbgrader_validate, release_copy, student_environment)
 from tests.corpus import load_entries
 from tests.notebooks import make_submission, reference_solutions
 
@@ -181,11 +181,9 @@ def validated_wrong_results(tmp_path_factory):
         node.cells = [cell for cell in node.cells if not (grade_id(cell) or "").startswith("run_")]
         folder = release_copy(root / mistake / "regularization", node)
         paths[mistake] = os.path.join(folder, NOTEBOOK_NAME)
-    result = subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "validate", *paths.values()],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
-                            env={**student_environment(), "PYTHONUNBUFFERED": "1"})
-    parts = split_by_notebook(result.stdout)
-    assert list(parts) == list(paths.values()), result.stdout
+    output = nbgrader_validate(root, list(paths.values()), with_log=True)
+    parts = split_by_notebook(output)
+    assert list(parts) == list(paths.values()), output
     return {mistake: parts[path] for mistake, path in paths.items()}
 
 
