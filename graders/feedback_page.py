@@ -6,14 +6,16 @@ preprocessors below gather what the summary shows, one job each, into ``resource
 - :class:`SummarizeFunctions`: each graded function with its points and its verdict, the likely mistake first;
 - :class:`ListFailedCells`: the cells that failed when the notebook was graded, with their error;
 
-and :class:`BundleMathJax` adds a copy of MathJax to the page's folder (``mathjax/``), from which the page loads
-it: formulas are rendered without any network, under a Content-Security-Policy that runs no inline script and
-loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`). The pages of a
-class each hold their own copy (about 2.6 MB), so a student's folder renders anywhere on its own.
+and :func:`bundle_mathjax`, nbgrader's hook after each page, puts MathJax in the page's folder (``mathjax/``), from
+which the page loads it: formulas are rendered without any network, under a Content-Security-Policy that runs no
+inline script and loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`).
+Every page's folder holds all of MathJax's files, so a student's folder renders anywhere on its own; the first page
+of a run gets a written copy (about 2.6 MB) and the others hard links to its files (:func:`place_mathjax`).
 """
 import copy
 import functools
 import os
+import stat
 
 from graders.assignment import graders_module
 from graders.notebook import ASSIGNMENT, grade_id
@@ -179,16 +181,69 @@ def _cell_label(cell, cell_index):
     return first if len(first) <= 60 else first[:57] + "..."
 
 
-class BundleMathJax(InertPreprocessor):
-    """Add MathJax to the files written beside the page (``resources["outputs"]``, under ``mathjax/``).
+def bundle_mathjax(assignment, student, notebooks):
+    """nbgrader's post-convert hook of ``generate_feedback``: put MathJax in the folder of the page just written.
 
-    nbconvert's writer puts them in the page's folder, so a page and its folder render formulas anywhere,
-    offline; the page's policy lets scripts run from that folder only.
+    nbgrader calls it once per student's folder, after writing the pages and setting their permissions;
+    ``notebooks`` are the autograded notebooks the pages were made from (``student`` is nbgrader's pattern, not
+    an id). A folder MathJax cannot be put in is logged as an error naming it, and the run goes on: that page
+    shows its formulas as LaTeX source. (nbgrader would log a hook's exception at the info level only.)
     """
+    from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
 
-    def preprocess(self, nb, resources):
-        resources.setdefault("outputs", {}).update(_bundled_mathjax())
-        return nb, resources
+    application = GenerateFeedbackApp.instance()
+    coursedir = application.coursedir
+    for notebook in notebooks:
+        student_id = os.path.basename(os.path.dirname(os.path.dirname(notebook)))
+        folder = coursedir.format_path(coursedir.feedback_directory, student_id, assignment)
+        page = os.path.join(folder, os.path.splitext(os.path.basename(notebook))[0] + ".html")
+        try:
+            place_mathjax(folder, stat.S_IMODE(os.stat(page).st_mode))
+        except OSError as error:
+            application.log.error("%s: MathJax could not be put beside the page, whose formulas show as LaTeX "
+                                  "source: %s", folder, error)
+
+
+#: The folder holding this process's written copy of MathJax, once there is one (see :func:`place_mathjax`).
+_WRITTEN_COPY = []
+
+
+def place_mathjax(folder, mode=0o644):
+    """Put every file of :func:`mathjax_files` in ``folder`` (under ``mathjax/``).
+
+    The first folder of the process gets a written copy, its files with permissions ``mode``; later folders get hard links to that copy's files: one
+    copy's worth of disk for a class, and a folder's files are still regular files of its own, which any copy or
+    archive of the folder takes along. Where a link cannot be made (another file system, a copy since removed),
+    the folder gets a written copy, which later folders then link to. A file or link already at one of the paths
+    is replaced, never written through.
+    """
+    if _WRITTEN_COPY:
+        try:
+            for name in _bundled_mathjax():
+                _replace(os.path.join(folder, name), lambda path, name=name: os.link(
+                    os.path.join(_WRITTEN_COPY[0], name), path))
+            return
+        except OSError:
+            _WRITTEN_COPY.clear()
+    for name, data in _bundled_mathjax().items():
+        _replace(os.path.join(folder, name), lambda path, data=data: _write_new(path, data, mode))
+    _WRITTEN_COPY.append(folder)
+
+
+def _replace(path, make):
+    """Make the file at ``path`` with ``make(path)``, its folders first and whatever was at ``path`` removed."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        os.unlink(path)
+    make(path)
+
+
+def _write_new(path, data, mode):
+    """Write ``data`` to a new file at ``path`` (which must not exist, not even as a link) with permissions ``mode``."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    with open(descriptor, "wb") as handle:
+        os.fchmod(descriptor, mode)  # whatever the umask
+        handle.write(data)
 
 
 _MATHJAX = {}

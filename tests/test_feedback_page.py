@@ -8,8 +8,10 @@ its message). Each page is read as HTML, then opened in headless Chromium (``tes
 screenshots of the top of each page and of its first failed verdict are written to the test's temporary folder
 (their paths are printed).
 """
+import errno
 import os
 import re
+import stat
 import urllib.parse
 
 import nbformat
@@ -25,6 +27,7 @@ from tests.browser import Chromium
 from tests.conftest import gradebook_scores
 from tests.notebooks import read_release
 from tests.sample_class import BROKEN_FUNCTION, LONG_WORD, RAISING_CELL
+from tests.sample_class import STUDENTS as CLASS
 
 POINTS = points_by_function(read_source_notebook())  # the notebook's order and points
 STUDENTS = ("correct", "mistaken", "broken")
@@ -113,6 +116,103 @@ def test_the_page_loads_its_own_mathjax_and_no_other_script(graded):
     assert all(os.path.isfile(os.path.join(folder, src)) for src in feedback_page.MATHJAX_SCRIPTS)
 
 
+def _mathjax_in(folder):
+    """``{path under the folder: os.stat_result}`` of the files of the folder's ``mathjax/`` (links not followed)."""
+    top = os.path.join(folder, feedback_page.MATHJAX_FOLDER)
+    return {os.path.relpath(os.path.join(where, name), folder): os.lstat(os.path.join(where, name))
+            for where, _, names in os.walk(top) for name in names}
+
+
+def test_every_page_of_a_run_has_all_of_mathjax_as_links_to_one_copy(graded):
+    files = feedback_page.mathjax_files()
+    folders = [os.path.dirname(_path(graded, student)) for student in sorted(CLASS)]
+    placed = [_mathjax_in(folder) for folder in folders]
+    assert all(set(found) == set(files) for found in placed)
+    assert all(stat.S_ISREG(status.st_mode) for found in placed for status in found.values())
+    assert {(name, status.st_ino, status.st_nlink) for found in placed for name, status in found.items()} == {
+        (name, status.st_ino, len(folders)) for name, status in placed[0].items()}
+    for name, data in files.items():
+        with open(os.path.join(folders[0], name), "rb") as handle:
+            assert handle.read() == data, name
+    page_mode = stat.S_IMODE(os.stat(_path(graded, sorted(CLASS)[0])).st_mode)
+    assert {stat.S_IMODE(status.st_mode) for status in placed[0].values()} == {page_mode}
+
+
+@pytest.fixture
+def place(monkeypatch):
+    """:func:`graders.feedback_page.place_mathjax` with no copy written yet in this process."""
+    monkeypatch.setattr(feedback_page, "_WRITTEN_COPY", [])
+    return feedback_page.place_mathjax
+
+
+def test_the_first_folder_gets_a_copy_and_the_next_links_to_it(place, tmp_path):
+    place(str(tmp_path / "first"), 0o640)
+    place(str(tmp_path / "second"), 0o600)
+    first, second = _mathjax_in(str(tmp_path / "first")), _mathjax_in(str(tmp_path / "second"))
+    assert set(first) == set(second) == set(feedback_page.mathjax_files())
+    assert all(second[name].st_ino == status.st_ino and status.st_nlink == 2 for name, status in first.items())
+    assert {stat.S_IMODE(status.st_mode) for status in first.values()} == {0o640}
+
+
+def test_a_link_or_file_already_at_a_path_is_replaced_not_written_through(place, tmp_path):
+    outside = tmp_path / "outside.js"
+    outside.write_text("the instructor's file")
+    for folder in ("first", "second"):
+        planted = tmp_path / folder / feedback_page.MATHJAX_SCRIPTS[1]
+        planted.parent.mkdir(parents=True)
+        planted.symlink_to(outside)
+        place(str(tmp_path / folder))
+        assert not planted.is_symlink() and planted.read_bytes() == feedback_page.mathjax_files()[
+            feedback_page.MATHJAX_SCRIPTS[1]]
+    assert outside.read_text() == "the instructor's file"
+
+
+@pytest.mark.parametrize("obstacle", ["cross-device", "copy-removed"])
+def test_where_no_link_can_be_made_the_folder_gets_a_copy_that_later_folders_link_to(place, tmp_path, monkeypatch,
+                                                                                    obstacle):
+    place(str(tmp_path / "first"))
+    if obstacle == "cross-device":
+        def refuse(source, target):
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+
+        with monkeypatch.context() as patched:
+            patched.setattr(os, "link", refuse)
+            place(str(tmp_path / "second"))
+    else:
+        os.rename(tmp_path / "first", tmp_path / "elsewhere")
+        place(str(tmp_path / "second"))
+    place(str(tmp_path / "third"))
+    second, third = _mathjax_in(str(tmp_path / "second")), _mathjax_in(str(tmp_path / "third"))
+    assert set(second) == set(feedback_page.mathjax_files())
+    assert all(status.st_nlink == 2 and third[name].st_ino == status.st_ino for name, status in second.items())
+
+
+def test_a_folder_mathjax_cannot_be_put_in_is_logged_by_name_and_the_next_gets_it(place, tmp_path, monkeypatch):
+    from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
+    from nbgrader.coursedir import CourseDirectory
+
+    application = GenerateFeedbackApp.instance()
+    try:
+        application.coursedir = CourseDirectory(root=str(tmp_path))
+        errors = []
+        monkeypatch.setattr(application.log, "error", lambda message, *values: errors.append(message % values))
+        notebooks = []
+        for student in ("blocked", "next"):
+            folder = tmp_path / "feedback" / student / ASSIGNMENT
+            folder.mkdir(parents=True)
+            (folder / "Regularization.html").write_text("page")
+            notebooks.append(str(tmp_path / "autograded" / student / ASSIGNMENT / "Regularization.ipynb"))
+        (tmp_path / "feedback" / "blocked" / ASSIGNMENT / feedback_page.MATHJAX_FOLDER).write_text("a file")
+        for notebook in notebooks:
+            feedback_page.bundle_mathjax(assignment=ASSIGNMENT, student="*", notebooks=[notebook])
+    finally:
+        GenerateFeedbackApp.clear_instance()
+    [error] = errors
+    assert error.startswith(f"{tmp_path / 'feedback' / 'blocked' / ASSIGNMENT}: MathJax could not be put beside")
+    assert "\n" not in error
+    assert set(_mathjax_in(str(tmp_path / "feedback" / "next" / ASSIGNMENT))) == set(feedback_page.mathjax_files())
+
+
 # The page's parts on their own.
 
 @pytest.mark.parametrize("verdict, parts", [
@@ -166,8 +266,7 @@ def test_list_failed_cells_names_each_cell_and_anchors_it(source, label):
 
 
 def test_bundled_mathjax_is_version_2_7_with_every_part_the_page_loads():
-    _, resources = feedback_page.BundleMathJax().preprocess(nbformat.v4.new_notebook(), {})
-    files = resources["outputs"]
+    files = feedback_page.mathjax_files()
     assert set(feedback_page.MATHJAX_SCRIPTS) <= set(files)
     assert re.search(rb'MathJax\.version="2\.7\.\d+"', files["mathjax/MathJax.js"])
     for part in feedback_page.MATHJAX_PARTS:
