@@ -13,6 +13,7 @@ Every page's folder holds all of MathJax's files, so a student's folder renders 
 of a run gets a written copy (about 2.6 MB) and the others hard links to its files (:func:`place_mathjax`).
 """
 import copy
+import errno
 import functools
 import os
 import stat
@@ -211,28 +212,50 @@ _WRITTEN_COPY = []
 def place_mathjax(folder, mode=0o644):
     """Put every file of :func:`mathjax_files` in ``folder`` (under ``mathjax/``).
 
-    The first folder of the process gets a written copy, its files with permissions ``mode``; later folders get hard links to that copy's files: one
-    copy's worth of disk for a class, and a folder's files are still regular files of its own, which any copy or
-    archive of the folder takes along. Where a link cannot be made (another file system, a copy since removed),
-    the folder gets a written copy, which later folders then link to. A file or link already at one of the paths
-    is replaced, never written through.
+    The first folder of the process gets a written copy, its files with permissions ``mode``; later folders get
+    hard links to that copy's files: one copy's worth of disk for a class, and a folder's files are still regular
+    files of its own, which any copy or archive of the folder takes along. Where a link cannot be made (another
+    file system, a copy since removed), the folder gets a written copy, which later folders then link to. A file
+    or link already at one of the paths is replaced, never written through; a path whose folder is a link, or not
+    a folder, is refused (:class:`OSError`).
     """
+    files = _bundled_mathjax()
+    os.makedirs(folder, exist_ok=True)
+    made = set()
+    for name in files:
+        _make_folders(folder, os.path.dirname(name), made)
     if _WRITTEN_COPY:
         try:
-            for name in _bundled_mathjax():
+            for name in files:
                 _replace(os.path.join(folder, name), lambda path, name=name: os.link(
                     os.path.join(_WRITTEN_COPY[0], name), path))
             return
         except OSError:
             _WRITTEN_COPY.clear()
-    for name, data in _bundled_mathjax().items():
+    for name, data in files.items():
         _replace(os.path.join(folder, name), lambda path, data=data: _write_new(path, data, mode))
     _WRITTEN_COPY.append(folder)
 
 
+def _make_folders(top, relative, made):
+    """Make the folders of the path ``relative`` under ``top``, one part at a time (those in ``made`` are known to
+    be there; the ones made are added). A part that is there but is not a folder of its own, such as a link to one,
+    is refused."""
+    path = top
+    for part in relative.split("/"):
+        path = os.path.join(path, part)
+        if path in made:
+            continue
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "there is something other than a folder at", path) from None
+        made.add(path)
+
+
 def _replace(path, make):
-    """Make the file at ``path`` with ``make(path)``, its folders first and whatever was at ``path`` removed."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    """Make the file at ``path`` with ``make(path)``, whatever was at ``path`` removed first."""
     if os.path.lexists(path):
         os.unlink(path)
     make(path)

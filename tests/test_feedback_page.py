@@ -167,6 +167,22 @@ def test_a_link_or_file_already_at_a_path_is_replaced_not_written_through(place,
     assert outside.read_text() == "the instructor's file"
 
 
+@pytest.mark.parametrize("planted", ["link-to-a-folder", "file"])
+def test_a_mathjax_folder_that_is_not_a_folder_of_its_own_is_refused_and_nothing_is_written_through_it(
+        place, tmp_path, planted):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "page").mkdir()
+    mathjax = tmp_path / "page" / feedback_page.MATHJAX_FOLDER
+    if planted == "file":
+        mathjax.write_text("a file")
+    else:
+        mathjax.symlink_to(outside)
+    with pytest.raises(NotADirectoryError, match="there is something other than a folder at"):
+        place(str(tmp_path / "page"))
+    assert os.listdir(outside) == []
+
+
 @pytest.mark.parametrize("obstacle", ["cross-device", "copy-removed"])
 def test_where_no_link_can_be_made_the_folder_gets_a_copy_that_later_folders_link_to(place, tmp_path, monkeypatch,
                                                                                     obstacle):
