@@ -4,6 +4,8 @@
 
 - makes a new SQLAlchemy engine, so the statements compiled for one student are compiled again for the next
   (an engine's compiled cache lives as long as the engine);
+- makes a new session factory (``sessionmaker``), whose new session class sets up its event dispatch again when
+  its first session is used;
 - asks the database for the names of its tables, and for every table, to create those missing;
 - disposes of its engine's connections when it is closed, so that the next one connects again;
 - reads (and commits) its course's row, to add it when missing;
@@ -11,11 +13,12 @@
   second Python that imports nbgrader again (about a second of CPU).
 
 And ``CheckCellMetadata`` validates every cell's metadata with ``jsonschema.validate``, which checks the schema itself
-before each cell. :func:`apply` keeps one engine per database URL, creates the tables once per engine, reads the table
-names once they exist, keeps the engine's pooled connection open for the next ``Gradebook()``, checks a course once
-per database URL (nbgrader never deletes a course), reads the head revision from nbgrader's migration scripts in this
-process, once (:func:`alembic_head`), and validates with one checked validator per schema. What is written, and what
-is refused, is unchanged: the same statements run, the same metadata fails validation with the same error.
+before each cell. :func:`apply` keeps one engine per database URL and one session factory per engine (each
+``Gradebook()`` still has sessions of its own), creates the tables once per engine, reads the table names once they
+exist, keeps the engine's pooled connection open for the next ``Gradebook()``, checks a course once per database URL
+(nbgrader never deletes a course), reads the head revision from nbgrader's migration scripts in this process, once
+(:func:`alembic_head`), and validates with one checked validator per schema. What is written, and what is refused,
+is unchanged: the same statements run, the same metadata fails validation with the same error.
 ``nbgrader_config.py`` applies it (unless ``NBGRADER_STOCK_EXECUTE=1``).
 """
 import functools
@@ -31,6 +34,7 @@ def apply():
     import nbgrader.nbgraderformat.common
 
     nbgrader.api.create_engine = _one_engine_per_url(nbgrader.api.create_engine)
+    nbgrader.api.sessionmaker = functools.lru_cache(maxsize=None)(nbgrader.api.sessionmaker)
     nbgrader.api.Base.metadata.create_all = _once_per_engine(nbgrader.api.Base.metadata.create_all)
     nbgrader.api.inspect = _table_names_read_once(nbgrader.api.inspect)
     nbgrader.api.Gradebook.__init__ = _course_checked_once(nbgrader.api.Gradebook.__init__)

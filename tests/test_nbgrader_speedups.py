@@ -228,3 +228,27 @@ def test_the_course_validates_each_exported_notebook_once_and_still_refuses_an_i
     assert preprocessors > 1 and not refused and not stock_refused
     assert stock - course == preprocessors - 1
     assert _validations("0", "1")[2]
+
+
+SESSIONS_OF_GRADEBOOKS = """
+import json, sys
+from graders import nbgrader_speedups
+nbgrader_speedups.apply()
+from nbgrader.api import Gradebook, Student
+
+url = sys.argv[1]
+with Gradebook(url) as first, Gradebook(url) as second:
+    shared_factory = first.db.session_factory is second.db.session_factory
+    first.db.add(Student(id="ada"))  # pending in the first gradebook's session only
+    second.add_student("grace")  # committed by the second's
+    first.db.rollback()
+with Gradebook(url) as third:
+    seen = sorted(student.id for student in third.students)
+print(json.dumps({"shared_factory": shared_factory, "seen": seen}))
+"""
+
+
+def test_after_apply_gradebooks_share_a_session_factory_and_keep_sessions_of_their_own(tmp_path):
+    result = subprocess.run([sys.executable, "-c", SESSIONS_OF_GRADEBOOKS, f"sqlite:///{tmp_path}/gradebook.db"],
+                            cwd=ROOT, capture_output=True, text=True, check=True, env=_with_venv_path())
+    assert json.loads(result.stdout) == {"shared_factory": True, "seen": ["grace"]}
