@@ -20,14 +20,16 @@ trips: :class:`OverwriteReleasedCells` (in ``Autograde.sanitize_preprocessors``,
 the released notebook's cells once per notebook, and :class:`SaveAutoGradesAtOnce` (for ``SaveAutoGrades``)
 commits a notebook's grades and comments together.
 """
+import functools
 import json
 import os
 
-from nbgrader.api import (Assignment, BaseCell, Comment, Grade, Gradebook, MissingEntry, Notebook, Student,
-                          SubmittedAssignment, SubmittedNotebook)
+from nbgrader.api import (Assignment, BaseCell, Comment, Grade, GradeCell, Gradebook, MissingEntry, Notebook,
+                          Student, SubmittedAssignment, SubmittedNotebook, TaskCell)
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
 from nbgrader.utils import is_grade
 from nbformat.v4 import new_output
+from sqlalchemy.orm import with_polymorphic
 
 from graders.batch import cached_or_graded_record
 from graders.faults import fault_point
@@ -39,6 +41,8 @@ from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 RESOURCES_KEY = "grader"
 # The check an unreadable submission fails (one of graders.ladder.CHECK_NAMES).
 UNREADABLE_CHECK = "readable"
+# How many released test cells' sources, without their hidden tests, the recording process keeps.
+RELEASED_SOURCES_KEPT = 256
 
 
 class GradeInSandbox(NbGraderPreprocessor):
@@ -173,7 +177,9 @@ class ReleasedCells:
             self._source = self._graded = {}
             return
         self._source = {cell.name: cell for cell in released.source_cells}
-        self._graded = {cell.name: cell for cell in (*released.task_cells, *released.grade_cells)}
+        graded = _graded_cells(gradebook, released)
+        self._graded = {cell.name: cell for cell_class in (TaskCell, GradeCell) for cell in graded
+                        if isinstance(cell, cell_class)}
 
     def find_source_cell(self, name, notebook, assignment):
         return self._find(self._source, "find_source_cell", name, notebook, assignment)
@@ -190,6 +196,14 @@ class ReleasedCells:
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
+
+
+def _graded_cells(gradebook, released):
+    """The grade and task cells of the released notebook ``released`` (and its other cells), read with their own
+    columns in one statement: the notebook's ``grade_cells`` would leave each one's ``max_score`` to a statement of
+    its own."""
+    cells = with_polymorphic(BaseCell, [GradeCell, TaskCell])
+    return gradebook.db.query(cells).filter(cells.notebook_id == released.id).all()
 
 
 class SaveAutoGradesAtOnce(SaveAutoGrades):
@@ -302,8 +316,10 @@ class _CommittedByCaller:
         return getattr(self._session, name)
 
 
+@functools.lru_cache(maxsize=RELEASED_SOURCES_KEPT)
 def _without_hidden_tests(source):
-    """``source`` as ``nbgrader generate_assignment`` releases it: its hidden test region removed."""
+    """``source`` as ``nbgrader generate_assignment`` releases it: its hidden test region removed (worked out once
+    per source: the recording asks it of the same released test cells for every student)."""
     from nbformat.v4 import new_code_cell
 
     cell = new_code_cell(source)

@@ -469,3 +469,37 @@ def test_the_grades_of_a_notebook_are_read_and_written_in_as_many_statements_for
         return _statements(lambda: nbgrader_plugin.SaveAutoGradesAtOnce().preprocess(nb, resources))
 
     assert statements(12) == statements(2)
+
+
+def test_the_released_source_of_a_test_cell_is_worked_out_once(monkeypatch):
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    cleared = []
+    remove = ClearHiddenTests._remove_hidden_test_region
+    monkeypatch.setattr(ClearHiddenTests, "_remove_hidden_test_region",
+                        lambda self, cell: cleared.append(cell.source) or remove(self, cell))
+    _without_hidden_tests.cache_clear()
+    assert [_without_hidden_tests(HIDDEN) for _ in range(3)] == ["check(f)\n"] * 3
+    assert cleared == [HIDDEN]
+
+
+def test_the_graded_cells_of_a_released_notebook_are_read_in_as_many_statements_for_any_number_of_them(
+        tmp_path, quick_alembic_version):
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    def statements(cells):
+        url = f"sqlite:///{tmp_path}/{cells}.db"
+        nb = notebook(*[grade_cell(f"test_{index}") for index in range(cells)])
+        with Gradebook(url) as gradebook:
+            gradebook.add_assignment("a")
+            gradebook.add_notebook("N", "a")
+            for cell in nb.cells:
+                name = cell.metadata.nbgrader["grade_id"]
+                gradebook.add_source_cell(name, "N", "a", cell_type="code", locked=True, source=cell.source,
+                                          checksum=compute_checksum(cell))
+                gradebook.add_grade_cell(name, "N", "a", max_score=2, cell_type="code")
+        return _statements(lambda: OverwriteReleasedCells().preprocess(nb, {"nbgrader": {
+            "notebook": "N", "assignment": "a", "db_url": url}}))
+
+    assert statements(6) == statements(1)
