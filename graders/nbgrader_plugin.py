@@ -20,13 +20,16 @@ trips: :class:`OverwriteReleasedCells` (in ``Autograde.sanitize_preprocessors``,
 the released notebook's cells once per notebook, and :class:`SaveAutoGradesAtOnce` (for ``SaveAutoGrades``)
 commits a notebook's grades and comments together.
 """
+import functools
 import json
 import os
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import (Assignment, BaseCell, Comment, Grade, GradeCell, Gradebook, MissingEntry, Notebook,
+                          Student, SubmittedAssignment, SubmittedNotebook, TaskCell)
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
 from nbgrader.utils import is_grade
 from nbformat.v4 import new_output
+from sqlalchemy.orm import with_polymorphic
 
 from graders.batch import cached_or_graded_record
 from graders.faults import fault_point
@@ -38,6 +41,8 @@ from graders.reports import CELL_ERROR_KEY, VERDICT_KEY
 RESOURCES_KEY = "grader"
 # The check an unreadable submission fails (one of graders.ladder.CHECK_NAMES).
 UNREADABLE_CHECK = "readable"
+# How many released test cells' sources, without their hidden tests, the recording process keeps.
+RELEASED_SOURCES_KEPT = 256
 
 
 class GradeInSandbox(NbGraderPreprocessor):
@@ -172,7 +177,9 @@ class ReleasedCells:
             self._source = self._graded = {}
             return
         self._source = {cell.name: cell for cell in released.source_cells}
-        self._graded = {cell.name: cell for cell in (*released.task_cells, *released.grade_cells)}
+        graded = _graded_cells(gradebook, released)
+        self._graded = {cell.name: cell for cell_class in (TaskCell, GradeCell) for cell in graded
+                        if isinstance(cell, cell_class)}
 
     def find_source_cell(self, name, notebook, assignment):
         return self._find(self._source, "find_source_cell", name, notebook, assignment)
@@ -191,11 +198,20 @@ class ReleasedCells:
         return getattr(self._gradebook, name)
 
 
+def _graded_cells(gradebook, released):
+    """The grade and task cells of the released notebook ``released`` (and its other cells), read with their own
+    columns in one statement: the notebook's ``grade_cells`` would leave each one's ``max_score`` to a statement of
+    its own."""
+    cells = with_polymorphic(BaseCell, [GradeCell, TaskCell])
+    return gradebook.db.query(cells).filter(cells.notebook_id == released.id).all()
+
+
 class SaveAutoGradesAtOnce(SaveAutoGrades):
     """nbgrader's ``SaveAutoGrades``, committing a notebook's grades and comments in one transaction.
 
     Stock nbgrader commits after each grade and each comment; here the same rows get the same values and are
-    committed together once the notebook's last cell is done: a run stopped in between leaves none of them.
+    committed together once the notebook's last cell is done: a run stopped in between leaves none of them. The
+    student's grades and comments in the notebook are read once (:class:`SubmittedGrades`), not one query per cell.
     """
 
     def preprocess(self, nb, resources):
@@ -204,14 +220,77 @@ class SaveAutoGradesAtOnce(SaveAutoGrades):
         self.student_id = resources["nbgrader"]["student"]
         self.db_url = resources["nbgrader"]["db_url"]
         with Gradebook(self.db_url) as gradebook:
-            self.gradebook = CommitLater(gradebook)
+            submitted = SubmittedGrades(gradebook, self.notebook_id, self.assignment_id, self.student_id)
+            self.gradebook = CommitLater(submitted)
             nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
             gradebook.db.commit()
         return nb, resources
 
 
+class SubmittedGrades:
+    """A gradebook whose lookups of one student's grades and comments in one submitted notebook come from one read
+    of each.
+
+    ``find_grade`` and ``find_comment`` of that notebook answer as :class:`nbgrader.api.Gradebook`'s do (the same
+    objects, the grade of a grade cell before that of a task cell of the same name, the comment of a solution cell
+    before that of a task cell); a name it lacks, and another notebook's lookups, are the gradebook's own, as is
+    everything else.
+
+    Parameters
+    ----------
+    gradebook : nbgrader.api.Gradebook
+    notebook, assignment, student : str
+        The submitted notebook's name, its assignment's and the student's id.
+    """
+
+    def __init__(self, gradebook, notebook, assignment, student):
+        self._gradebook, self._submission = gradebook, (notebook, assignment, student)
+        self._grades = _by_cell_name(_rows_of_submitted_notebook(gradebook, Grade, notebook, assignment, student),
+                                     ("GradeCell", "TaskCell"))
+        self._comments = _by_cell_name(_rows_of_submitted_notebook(gradebook, Comment, notebook, assignment, student),
+                                       ("SolutionCell", "TaskCell"))
+
+    def find_grade(self, name, notebook, assignment, student):
+        return self._find(self._grades, "find_grade", name, notebook, assignment, student)
+
+    def find_comment(self, name, notebook, assignment, student):
+        return self._find(self._comments, "find_comment", name, notebook, assignment, student)
+
+    def _find(self, rows, lookup, name, notebook, assignment, student):
+        if (notebook, assignment, student) == self._submission and name in rows:
+            return rows[name]
+        return getattr(self._gradebook, lookup)(name, notebook, assignment, student)
+
+    def __getattr__(self, name):
+        return getattr(self._gradebook, name)
+
+
+def _rows_of_submitted_notebook(gradebook, row_class, notebook, assignment, student):
+    """``(row, cell name, cell type)`` of every ``row_class`` (``Grade`` or ``Comment``) of a student's submitted
+    notebook, joined as ``Gradebook.find_grade`` joins them."""
+    return (gradebook.db.query(row_class, BaseCell.name, BaseCell.type)
+            .join(BaseCell, BaseCell.id == row_class.cell_id)
+            .join(SubmittedNotebook, SubmittedNotebook.id == row_class.notebook_id)
+            .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
+            .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
+            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
+            .join(Student, Student.id == SubmittedAssignment.student_id)
+            .filter(Notebook.name == notebook, Assignment.name == assignment, Student.id == student)
+            .all())
+
+
+def _by_cell_name(rows, cell_types):
+    """``{cell name: row}`` of the rows whose cell has one of ``cell_types``, the first type of a name winning (a
+    notebook holds one cell of each type and name)."""
+    by_name = {}
+    for cell_type in reversed(cell_types):
+        by_name.update({name: row for row, name, row_cell_type in rows if row_cell_type == cell_type})
+    return by_name
+
+
 class CommitLater:
-    """A gradebook whose session's ``commit`` only flushes: the caller commits the whole once.
+    """A gradebook whose session's ``commit`` does nothing: the caller commits the whole once, which flushes every
+    change together (a query in between flushes them first, as the session always does).
 
     Parameters
     ----------
@@ -220,25 +299,27 @@ class CommitLater:
 
     def __init__(self, gradebook):
         self._gradebook = gradebook
-        self.db = _FlushOnCommit(gradebook.db)
+        self.db = _CommittedByCaller(gradebook.db)
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
 
 
-class _FlushOnCommit:
+class _CommittedByCaller:
     def __init__(self, session):
         self._session = session
 
     def commit(self):
-        self._session.flush()
+        """Left to the caller."""
 
     def __getattr__(self, name):
         return getattr(self._session, name)
 
 
+@functools.lru_cache(maxsize=RELEASED_SOURCES_KEPT)
 def _without_hidden_tests(source):
-    """``source`` as ``nbgrader generate_assignment`` releases it: its hidden test region removed."""
+    """``source`` as ``nbgrader generate_assignment`` releases it: its hidden test region removed (worked out once
+    per source: the recording asks it of the same released test cells for every student)."""
     from nbformat.v4 import new_code_cell
 
     cell = new_code_cell(source)

@@ -341,8 +341,8 @@ def test_the_released_cells_are_read_once_per_notebook_not_per_cell(gradebook_ur
 
 # ---------------------------------------------------------------- SaveAutoGradesAtOnce
 
-def _submitted_gradebook(folder):
-    """A gradebook of one submission: two grade cells and one solution cell."""
+def _submitted_gradebook(folder, grade_cells=("test_f", "test_g")):
+    """A gradebook of one submission: grade cells (two unless told) and one solution cell."""
     from nbgrader.api import Gradebook
 
     folder.mkdir()
@@ -350,7 +350,7 @@ def _submitted_gradebook(folder):
     with Gradebook(url) as gradebook:
         gradebook.add_assignment("a")
         gradebook.add_notebook("N", "a")
-        for name in ("test_f", "test_g"):
+        for name in grade_cells:
             gradebook.add_grade_cell(name, "N", "a", max_score=2, cell_type="code")
         gradebook.add_solution_cell("f", "N", "a")
         gradebook.add_student("ada")
@@ -405,3 +405,101 @@ def test_the_grades_saved_at_once_are_those_nbgrader_saves_in_one_commit(tmp_pat
     assert ours == stock
     assert ("test_f", 2.0, False) in ours and ("test_g", 0.0, False) in ours
     assert stock_commits - our_commits == 2  # stock commits after each of the 2 grades and the comment
+
+
+@pytest.fixture(scope="module")
+def submitted_url(tmp_path_factory, quick_alembic_version):
+    """A gradebook of two students' submissions of a notebook with a grade cell, a solution cell and task cells, one
+    of them named as the grade cell and one as the solution cell."""
+    from nbgrader.api import Gradebook
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('submitted')}/gradebook.db"
+    with Gradebook(url) as gradebook:
+        gradebook.add_assignment("a")
+        gradebook.add_notebook("N", "a")
+        gradebook.add_grade_cell("test_f", "N", "a", max_score=2, cell_type="code")
+        gradebook.add_solution_cell("f", "N", "a")
+        for name in ("test_f", "f", "essay"):
+            gradebook.add_task_cell(name, "N", "a", max_score=1, cell_type="markdown")
+        for student in ("ada", "bob"):
+            gradebook.add_student(student)
+            gradebook.add_submission("a", student)
+    return url
+
+
+@pytest.mark.parametrize("lookup, name, student", [
+    ("find_grade", "test_f", "ada"), ("find_grade", "essay", "ada"), ("find_grade", "f", "ada"),
+    ("find_grade", "missing", "ada"), ("find_comment", "f", "ada"), ("find_comment", "essay", "ada"),
+    ("find_comment", "test_f", "ada"), ("find_comment", "missing", "ada"), ("find_grade", "test_f", "bob"),
+    ("find_comment", "f", "bob")])
+def test_the_submitted_grades_answer_as_the_gradebook_does(submitted_url, lookup, name, student):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    def answer(gradebook):
+        try:
+            row = getattr(gradebook, lookup)(name, "N", "a", student)
+        except MissingEntry:
+            return "missing"
+        return type(row).__name__, row.id, type(row.cell).__name__, row.cell.name
+
+    with Gradebook(submitted_url) as gradebook:
+        assert answer(nbgrader_plugin.SubmittedGrades(gradebook, "N", "a", "ada")) == answer(gradebook)
+
+
+def test_the_submitted_grades_are_read_once_per_notebook_not_per_cell(submitted_url):
+    from nbgrader.api import Gradebook
+
+    def lookups(cells):
+        with Gradebook(submitted_url) as gradebook:
+            submitted = nbgrader_plugin.SubmittedGrades(gradebook, "N", "a", "ada")
+            for index in range(cells):
+                submitted.find_grade(("test_f", "essay")[index % 2], "N", "a", "ada")
+                submitted.find_comment(("f", "essay")[index % 2], "N", "a", "ada")
+
+    assert _statements(lambda: lookups(20)) == _statements(lambda: lookups(2))
+
+
+def test_the_grades_of_a_notebook_are_read_and_written_in_as_many_statements_for_any_number_of_cells(
+        tmp_path, quick_alembic_version):
+    def statements(cells):
+        names = [f"test_{index}" for index in range(cells)]
+        url = _submitted_gradebook(tmp_path / str(cells), names)
+        nb = notebook(*[grade_cell(name) for name in names])
+        resources = {"nbgrader": {"notebook": "N", "assignment": "a", "student": "ada", "db_url": url}}
+        return _statements(lambda: nbgrader_plugin.SaveAutoGradesAtOnce().preprocess(nb, resources))
+
+    assert statements(12) == statements(2)
+
+
+def test_the_released_source_of_a_test_cell_is_worked_out_once(monkeypatch):
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    cleared = []
+    remove = ClearHiddenTests._remove_hidden_test_region
+    monkeypatch.setattr(ClearHiddenTests, "_remove_hidden_test_region",
+                        lambda self, cell: cleared.append(cell.source) or remove(self, cell))
+    _without_hidden_tests.cache_clear()
+    assert [_without_hidden_tests(HIDDEN) for _ in range(3)] == ["check(f)\n"] * 3
+    assert cleared == [HIDDEN]
+
+
+def test_the_graded_cells_of_a_released_notebook_are_read_in_as_many_statements_for_any_number_of_them(
+        tmp_path, quick_alembic_version):
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import compute_checksum
+
+    def statements(cells):
+        url = f"sqlite:///{tmp_path}/{cells}.db"
+        nb = notebook(*[grade_cell(f"test_{index}") for index in range(cells)])
+        with Gradebook(url) as gradebook:
+            gradebook.add_assignment("a")
+            gradebook.add_notebook("N", "a")
+            for cell in nb.cells:
+                name = cell.metadata.nbgrader["grade_id"]
+                gradebook.add_source_cell(name, "N", "a", cell_type="code", locked=True, source=cell.source,
+                                          checksum=compute_checksum(cell))
+                gradebook.add_grade_cell(name, "N", "a", max_score=2, cell_type="code")
+        return _statements(lambda: OverwriteReleasedCells().preprocess(nb, {"nbgrader": {
+            "notebook": "N", "assignment": "a", "db_url": url}}))
+
+    assert statements(6) == statements(1)

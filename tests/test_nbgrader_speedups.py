@@ -52,6 +52,63 @@ def test_a_schema_is_checked_once(schema, monkeypatch):
     assert len(calls) == 1
 
 
+def test_a_copy_of_a_schema_is_the_schema_checked_before(schema, monkeypatch):
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    cls = jsonschema.validators.validator_for(schema)
+    calls = []
+    monkeypatch.setattr(cls, "check_schema", classmethod(lambda klass, value: calls.append(value)))
+    for _ in range(5):
+        checked.validate(GOOD, json.loads(json.dumps(schema)))
+    assert len(calls) == 1
+
+
+def _validated(checked, schema, instances, monkeypatch):
+    """``(errors, validations)``: what validating each of ``instances`` in turn raised, and how many were validated
+    (the check of the schema itself not counted)."""
+    cls = jsonschema.validators.validator_for(schema)
+    validations = []
+    iter_errors = cls.iter_errors
+
+    def counted(self, instance):
+        if instance is not schema:
+            validations.append(1)
+        return iter_errors(self, instance)
+
+    monkeypatch.setattr(cls, "iter_errors", counted)
+    return [_error(checked.validate, instance, schema) for instance in instances], len(validations)
+
+
+def test_metadata_found_valid_is_valid_again_without_being_validated(schema, monkeypatch):
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    errors, validations = _validated(checked, schema, [GOOD, dict(GOOD), json.loads(json.dumps(GOOD))], monkeypatch)
+    assert errors == [None] * 3 and validations == 1
+
+
+@pytest.mark.parametrize("metadata", BAD.values(), ids=list(BAD))
+def test_invalid_metadata_is_validated_every_time_with_the_same_error(schema, monkeypatch, metadata):
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    errors, validations = _validated(checked, schema, [metadata] * 3, monkeypatch)
+    assert errors == [_error(jsonschema.validate, metadata, schema)] * 3 and errors[0] is not None
+    assert validations == 3
+
+
+def test_an_instance_whose_json_text_is_another_value_is_not_taken_for_it(monkeypatch):
+    schema = {"type": "object", "properties": {"1": {"type": "string"}, "t": {"type": "array"}}}
+    checked = nbgrader_speedups.CheckedSchemas(jsonschema)
+    valid_as_they_are, invalid = [{1: 5}, {"t": (1,)}], [{"1": 5}, {"t": [1]}]
+    assert [_error(checked.validate, value, schema) is None for value in valid_as_they_are] == [True, False]
+    assert [_error(checked.validate, value, schema) for value in invalid] == [
+        _error(jsonschema.validate, value, schema) for value in invalid]
+    assert _error(checked.validate, invalid[0], schema) is not None
+
+
+@pytest.mark.parametrize("value, text", [
+    ({"b": [1, 2.0, True, None], "a": "x"}, '{"a": "x", "b": [1, 2.0, true, null]}'),
+    ({1: "x"}, None), ({"t": (1,)}, None), (float("nan"), None), ({1, 2}, None)])
+def test_json_text_is_the_text_that_reads_back_as_the_value(value, text):
+    assert nbgrader_speedups.json_text(value) == text
+
+
 def _with_venv_path():
     """This process's environment with the virtualenv's ``bin`` first on ``PATH``, where nbgrader finds ``alembic``."""
     return {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
@@ -228,3 +285,27 @@ def test_the_course_validates_each_exported_notebook_once_and_still_refuses_an_i
     assert preprocessors > 1 and not refused and not stock_refused
     assert stock - course == preprocessors - 1
     assert _validations("0", "1")[2]
+
+
+SESSIONS_OF_GRADEBOOKS = """
+import json, sys
+from graders import nbgrader_speedups
+nbgrader_speedups.apply()
+from nbgrader.api import Gradebook, Student
+
+url = sys.argv[1]
+with Gradebook(url) as first, Gradebook(url) as second:
+    shared_factory = first.db.session_factory is second.db.session_factory
+    first.db.add(Student(id="ada"))  # pending in the first gradebook's session only
+    second.add_student("grace")  # committed by the second's
+    first.db.rollback()
+with Gradebook(url) as third:
+    seen = sorted(student.id for student in third.students)
+print(json.dumps({"shared_factory": shared_factory, "seen": seen}))
+"""
+
+
+def test_after_apply_gradebooks_share_a_session_factory_and_keep_sessions_of_their_own(tmp_path):
+    result = subprocess.run([sys.executable, "-c", SESSIONS_OF_GRADEBOOKS, f"sqlite:///{tmp_path}/gradebook.db"],
+                            cwd=ROOT, capture_output=True, text=True, check=True, env=_with_venv_path())
+    assert json.loads(result.stdout) == {"shared_factory": True, "seen": ["grace"]}
