@@ -229,6 +229,36 @@ def test_a_folder_mathjax_cannot_be_put_in_is_logged_by_name_and_the_next_gets_i
     assert set(_mathjax_in(str(tmp_path / "feedback" / "next" / ASSIGNMENT))) == set(feedback_page.mathjax_files())
 
 
+
+def test_feedback_made_through_nbgraders_api_has_mathjax_beside_every_page_or_says_it_failed(graded, tmp_path,
+                                                                                            monkeypatch):
+    """formgrader's "Generate feedback" runs nbgrader's converter through ``NbGraderAPI.generate_feedback``, in the
+    server's process, with no ``GenerateFeedbackApp`` of the command line: every page must still get its MathJax,
+    or the call must not report success (a failed hook is logged by nbgrader at the info level only)."""
+    import shutil
+
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    course = str(tmp_path / "course")
+    shutil.copytree(graded, course, symlinks=True)
+    shutil.rmtree(os.path.join(course, "feedback"))
+    monkeypatch.chdir(course)
+    config = PyFileConfigLoader("nbgrader_config.py", path=course).load_config()
+    config.CourseDirectory.root = course
+    try:
+        result = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config).generate_feedback(ASSIGNMENT)
+    finally:
+        GenerateFeedbackApp.clear_instance()
+    pages = [student for student in sorted(CLASS) if os.path.exists(_path(course, student))]
+    assert pages == sorted(CLASS), result.get("log")
+    without = [student for student in pages
+               if set(_mathjax_in(os.path.dirname(_path(course, student)))) != set(feedback_page.mathjax_files())]
+    assert not (result["success"] and without), (without, result.get("log", "")[-2000:])
+
+
 # The page's parts on their own.
 
 @pytest.mark.parametrize("verdict, parts", [

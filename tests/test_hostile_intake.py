@@ -316,3 +316,58 @@ def test_the_grading_view_shows_student_markup_inert(hostile_run):
     assert not [tag for tag in soup.find_all(True) if any(name.startswith("on") for name in tag.attrs)]
     outputs = json.dumps([cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"])
     assert "<b>bold</b>" in page and "<script" not in outputs and "application/javascript" not in outputs
+
+
+# Attacks on the intake on its own (graders.intake.run_intake, no nbgrader run).
+
+def _raw_submission(submitted, student_id, notebook_text):
+    folder = submitted / student_id / ASSIGNMENT
+    folder.mkdir(parents=True)
+    (folder / NAME).write_text(notebook_text, encoding="ascii")
+
+
+def test_a_lone_surrogate_in_a_cell_is_the_students_own_problem_not_the_instructors(tmp_path):
+    """Valid JSON may spell a lone UTF-16 surrogate (``"\\ud800"``), which no UTF-8 file can hold: such a notebook is
+    at worst unreadable (graded 0 with its reason), never a failure of the intake that needs the instructor's
+    attention, which makes ``make autograde`` exit non-zero and ``make autograde feedback`` stop for the class."""
+    from graders.intake import run_intake
+
+    notebook = json.loads(nbformat.writes(_correct()))
+    notebook["cells"].append({"cell_type": "markdown", "id": "lone-surrogate", "metadata": {}, "source": "a \ud800 b"})
+    _raw_submission(tmp_path / "submitted", "s01-lone-surrogate", json.dumps(notebook))  # ensure_ascii: \ud800
+    _raw_submission(tmp_path / "submitted", "s02-honest", json.dumps(json.loads(nbformat.writes(_correct()))))
+    summary = run_intake(str(tmp_path / "submitted"), str(tmp_path / "intake"))
+    assert summary.attention == {}
+    assert summary.queued == ["s01-lone-surrogate", "s02-honest"]
+
+
+def test_deeply_nested_html_costs_the_intake_no_more_than_flat_html_of_its_size(tmp_path):
+    """A student's HTML output (or markdown) of 20,000 nested ``<div>`` (240 kB) is cleaned in time quadratic in
+    its depth (html5lib looks through every open element at each closing tag): 14 s here, about 25 hours for a
+    notebook under the 20 MB cap, during which the trusted side takes in no other submission. The intake of a
+    submission must cost time in proportion to its size."""
+    import time
+
+    from nbformat.v4 import new_code_cell, new_output
+
+    from graders.intake import read_release, take_in
+
+    depth = 20000
+    outputs = {"nested": "<div>" * depth + "x" + "</div>" * depth, "flat": "<div></div>" * depth + "x"}
+    submitted = tmp_path / "submitted"
+    for student_id, html in outputs.items():
+        notebook = _correct()
+        notebook.cells.append(new_code_cell("x = 1", outputs=[new_output(
+            "display_data", data={"text/html": html, "text/plain": "x"})]))
+        write_submission(notebook, str(tmp_path), student_id)
+    release = read_release()
+    seconds = {}
+    submitted_fd = os.open(submitted, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for student_id in ("flat", "nested", "flat"):  # flat twice: bleach loaded before the one that counts
+            start = time.perf_counter()
+            take_in(submitted_fd, student_id, release)
+            seconds[student_id] = time.perf_counter() - start
+    finally:
+        os.close(submitted_fd)
+    assert seconds["nested"] < 5 * seconds["flat"] + 1, seconds
