@@ -28,6 +28,8 @@ from graders.notebook import GRADED_FUNCTIONS, grade_id, nbgrader_metadata
 MAX_CELLS = 2000
 MAX_TAGS = 20
 CELL_TYPES = ("code", "markdown", "raw")
+#: A JSON escape of a UTF-16 surrogate: the only way a lone one (which no UTF-8 text holds) gets into parsed JSON.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def parse_notebook(data):
@@ -52,6 +54,9 @@ def parse_notebook(data):
                                    "truncated?)") from None
     if not isinstance(raw, dict):
         raise UnreadableSubmission("the file is not a Jupyter notebook (it is not a JSON object)")
+    if SURROGATE_ESCAPE.search(text) and not _is_unicode(raw):
+        raise UnreadableSubmission("the notebook holds text that is not valid Unicode (a lone surrogate, "
+                                   "\\ud800 to \\udfff, that no UTF-8 file can hold)")
     version = raw.get("nbformat")
     if version == 4 or (version is None and isinstance(raw.get("cells"), list)):
         return raw, 4
@@ -59,6 +64,16 @@ def parse_notebook(data):
         return _upgraded_v3(raw), 4
     raise UnreadableSubmission(f"the file is not a Jupyter notebook of format 3 or 4 (nbformat is "
                                f"{str(version)[:20]!r})")
+
+
+def _is_unicode(raw):
+    """Whether every string of the parsed JSON ``raw`` is valid Unicode: JSON may spell a lone UTF-16 surrogate as
+    an escape, which :func:`json.loads` keeps and no UTF-8 text can hold."""
+    try:
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _upgraded_v3(raw):

@@ -50,8 +50,11 @@ def unreadable(data):
     (b"{\"nbformat\": \"4\"}", "the file is not a Jupyter notebook of format 3 or 4 (nbformat is '4')"),
     (b"{}", "the file is not a Jupyter notebook of format 3 or 4 (nbformat is 'None')"),
     (b"{\"nbformat\": 3, \"worksheets\": 7}", "the file is not a readable notebook of format 3 (TypeError)"),
+    (b'{"cells": [{"cell_type": "markdown", "source": "a \\udc00 b"}]}',
+     "the notebook holds text that is not valid Unicode (a lone surrogate, \\ud800 to \\udfff, that no UTF-8 file "
+     "can hold)"),
 ], ids=["empty", "blank", "not utf-8", "truncated", "deep", "list", "format 5", "string version", "no version",
-        "broken v3"])
+        "broken v3", "lone surrogate"])
 def test_parse_notebook_refuses_with_one_line(data, message):
     reason = unreadable(data)
     assert reason.split(" (")[0] == message.split(" (")[0] and "\n" not in reason
@@ -62,7 +65,8 @@ def test_parse_notebook_refuses_with_one_line(data, message):
 @pytest.mark.parametrize("text, version", [
     ('{"nbformat": 4, "nbformat_minor": 2, "cells": []}', 4),
     ('{"cells": [], "metadata": {}}', 4),
-], ids=["v4", "no version but cells"])
+    ('{"cells": [], "metadata": {"smile": "\\ud83d\\ude00", "escaped": "\\\\ud800"}}', 4),
+], ids=["v4", "no version but cells", "a surrogate pair and an escaped backslash"])
 def test_parse_notebook_reads_format_4(text, version):
     raw, major = parse_notebook(text.encode())
     assert major == version and raw["cells"] == []
