@@ -19,6 +19,7 @@ own, and the intake takes them in without loading either.
 import functools
 import math
 import re
+from html import escape
 
 #: Tags kept in student HTML: formatting, lists, tables, code, links and images. Everything else is escaped.
 INERT_TAGS = frozenset((
@@ -53,6 +54,33 @@ IMAGE_MIME_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 INERT_MARKDOWN_START = '<div class="inert-markdown">'
 URL_NOISE = re.compile(r"[`\x00-\x20\x7f-\xa0\s]+|[^\x00-\x7f]")
 DISPLAY_SIZE = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")
+
+
+#: The most elements the HTML parser may hold open at once while cleaning student HTML; deeper HTML is shown as its
+#: text. The parser searches its open elements at each end tag, so cleaning costs time in the square of the depth
+#: (20,000 nested ``<div>`` take seconds); bounded, it costs time in proportion to the size.
+MAX_HTML_DEPTH = 100
+
+
+class TooDeep(Exception):
+    """The HTML being cleaned nests more than :data:`MAX_HTML_DEPTH` elements."""
+
+
+class _BoundedOpenElements(list):
+    """html5lib's stack of open elements (``TreeBuilder.openElements``), which it grows by ``append`` and
+    ``insert`` only: one element more than :data:`MAX_HTML_DEPTH` raises :class:`TooDeep`."""
+
+    def append(self, element):
+        self._check()
+        super().append(element)
+
+    def insert(self, index, element):
+        self._check()
+        super().insert(index, element)
+
+    def _check(self):
+        if len(self) >= MAX_HTML_DEPTH:
+            raise TooDeep
 
 
 def _is_size(value):
@@ -93,12 +121,23 @@ def _cleaner():
     import bleach
     from bleach.css_sanitizer import CSSSanitizer
 
-    return bleach.Cleaner(tags=INERT_TAGS, attributes=_allowed_attribute, protocols=INERT_PROTOCOLS, strip=False,
-                          strip_comments=True, css_sanitizer=CSSSanitizer())
+    cleaner = bleach.Cleaner(tags=INERT_TAGS, attributes=_allowed_attribute, protocols=INERT_PROTOCOLS, strip=False,
+                             strip_comments=True, css_sanitizer=CSSSanitizer())
+    tree = cleaner.parser.tree
+    reset = tree.reset
+
+    def reset_bounded():  # the parser resets its tree builder at the start of each text it parses
+        reset()
+        tree.openElements = _BoundedOpenElements()
+
+    tree.reset = reset_bounded
+    return cleaner
 
 
 def inert_html(html):
     """The inert HTML of ``html``: kept tags and attributes only, the rest escaped or dropped.
+
+    HTML that nests more than :data:`MAX_HTML_DEPTH` elements is shown as its text, all of it escaped.
 
     Parameters
     ----------
@@ -109,7 +148,10 @@ def inert_html(html):
     -------
     str
     """
-    return _cleaner().clean(html)
+    try:
+        return _cleaner().clean(html)
+    except TooDeep:
+        return escape(html, quote=False)
 
 
 def inert_markdown(source, exporter, cell=None, resources=None):

@@ -1,6 +1,9 @@
 """Unit tests of :mod:`graders.inert` for what ``tests/test_active_content.py`` (which tests ``inert_html`` and
 every payload in a browser) and ``tests/test_sanitize.py`` (each output step as a preprocessor) leave out: display
-hints, ``inert_notebook`` with the release's trusted text, and what taking a submission in loads."""
+hints, ``inert_notebook`` with the release's trusted text, what taking a submission in loads, and HTML nested too
+deeply to clean."""
+from html import escape
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -148,3 +151,47 @@ def test_taking_in_a_submission_with_only_the_releases_markdown_loads_neither_nb
     taken = _take_in(tmp_path, notebook)
     assert taken["last_cell"] == "x = 1" and taken["timestamp"] == "2026-11-20 09:00:00"
     assert taken["loaded"] == []
+
+
+# Deeply nested HTML: the parser's work at each end tag grows with the depth, which is bounded.
+
+def _nested(depth, tag="div"):
+    return f"<{tag}>" * depth + "x" + f"</{tag}>" * depth
+
+
+@pytest.mark.parametrize("depth, shown_as_text", [(inert.MAX_HTML_DEPTH - 1, False), (inert.MAX_HTML_DEPTH, True),
+                                                  (20000, True)], ids=["at-the-limit", "one-more", "deep"])
+def test_html_nesting_more_elements_than_the_limit_is_shown_as_its_text(depth, shown_as_text):
+    """The parser's own root element counts as one of the open elements."""
+    html = _nested(depth)
+    assert (inert.inert_html(html) == escape(html, quote=False)) is shown_as_text
+    if not shown_as_text:
+        assert inert.inert_html(html) == html
+
+
+@pytest.mark.parametrize("html", [
+    "".join(f"<p><b id='{index}'>x</p>" for index in range(300)),  # formatting elements the parser opens again
+    "<dd><col><li>" * 300,  # list items that do not close one another
+    "<span><div></span>" * 300,  # end tags that close nothing
+    "<a><div></a>" * 300,
+    "<table><tr><td>" * 300,
+    "<blockquote>" * 300,
+], ids=["reopened-formatting", "list-items", "unclosing-end-tags", "link-around-a-block", "nested-tables",
+        "unclosed"])
+def test_html_that_makes_the_parser_nest_deeply_in_any_way_is_shown_as_its_text(html):
+    assert inert.inert_html(html) == escape(html, quote=False)
+
+
+@pytest.mark.parametrize("html, kept", [
+    ("<table>" + "<tr><td>1</td><td><b>2</b></td></tr>" * 2000 + "</table>", "<td><b>2</b></td>"),
+    ("<p>x" * 2000, "<p>x</p>"),
+    ("<ul>" + "<li>x" * 2000 + "</ul>", "<li>x</li>"),
+    ("<div><i>x</i></div>" * 2000, "<div><i>x</i></div>"),
+], ids=["long-table", "paragraphs-left-open", "list-items-left-open", "many-siblings"])
+def test_html_of_many_elements_that_do_not_nest_is_cleaned_as_html(html, kept):
+    assert kept in inert.inert_html(html)
+
+
+def test_after_html_too_deep_the_next_html_is_cleaned_as_usual():
+    inert.inert_html(_nested(20000))
+    assert inert.inert_html("<b>bold</b><script>x</script>") == "<b>bold</b>&lt;script&gt;x&lt;/script&gt;"
