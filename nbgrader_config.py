@@ -68,13 +68,13 @@ elif os.environ.get("NBGRADER_STOCK_EXECUTE_WARNED") != "1":  # nbgrader reads t
 # Feedback shows the student's notebook as inert content (graders.sanitize) in a page whose
 # Content-Security-Policy runs no script but the page's own MathJax; nbgrader's own preprocessors come first and
 # last. The page opens with a summary of the functions and of the cells that failed, and renders formulas with
-# the MathJax put beside it once it is written (graders.feedback_page).
+# the MathJax put in the page's folder (graders.feedback_page).
 c.GenerateFeedback.preprocessors = [NBGRADER + "GetGrades", SANITIZE + "SanitizeMarkdownCells",
                                     SANITIZE + "DropActiveOutputs", SANITIZE + "ResetOutputMetadata",
                                     SANITIZE + "SanitizeRichOutputs", FEEDBACK + "SummarizeFunctions",
-                                    FEEDBACK + "ListFailedCells", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+                                    FEEDBACK + "ListFailedCells", FEEDBACK + "BundleMathJax",
+                                    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 c.GenerateFeedback.exporter_class = FEEDBACK + "FeedbackPageExporter"
-c.GenerateFeedback.post_convert_hook = FEEDBACK + "bundle_mathjax"
 # `nbgrader zip_collect` (an LMS download in downloaded/<assignment>/archive/) files each notebook named
 # <student id>_attempt_<anything>_<notebook> under submitted/<student id>/; the intake then applies the
 # student-id rule (graders.student_ids) as on every other road in.

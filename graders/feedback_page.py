@@ -6,11 +6,11 @@ preprocessors below gather what the summary shows, one job each, into ``resource
 - :class:`SummarizeFunctions`: each graded function with its points and its verdict, the likely mistake first;
 - :class:`ListFailedCells`: the cells that failed when the notebook was graded, with their error;
 
-and :func:`bundle_mathjax`, nbgrader's hook after each page, puts MathJax in the page's folder (``mathjax/``), from
-which the page loads it: formulas are rendered without any network, under a Content-Security-Policy that runs no
-inline script and loads scripts from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`).
-Every page's folder holds all of MathJax's files, so a student's folder renders anywhere on its own; the first page
-of a run gets a written copy (about 2.6 MB) and the others hard links to its files (:func:`place_mathjax`).
+and :class:`BundleMathJax` puts MathJax in the page's folder (``mathjax/``), from which the page loads it: formulas
+are rendered without any network, under a Content-Security-Policy that runs no inline script and loads scripts
+from the page's own origin only (:data:`graders.sanitize.CONTENT_SECURITY_POLICY`). Every page's folder holds all
+of MathJax's files, so a student's folder renders anywhere on its own; the first page of a run gets a written copy
+(about 2.6 MB) and the others hard links to its files (:func:`place_mathjax`).
 """
 import copy
 import errno
@@ -182,59 +182,72 @@ def _cell_label(cell, cell_index):
     return first if len(first) <= 60 else first[:57] + "..."
 
 
-def bundle_mathjax(assignment, student, notebooks):
-    """nbgrader's post-convert hook of ``generate_feedback``: put MathJax in the folder of the page just written.
+class BundleMathJax(InertPreprocessor):
+    """Put MathJax in the folder of the page being made (``mathjax/``).
 
-    nbgrader calls it once per student's folder, after writing the pages and setting their permissions;
-    ``notebooks`` are the autograded notebooks the pages were made from (``student`` is nbgrader's pattern, not
-    an id). A folder MathJax cannot be put in is logged as an error naming it, and the run goes on: that page
-    shows its formulas as LaTeX source. (nbgrader would log a hook's exception at the info level only.)
+    Run by nbgrader's ``generate_feedback`` (the command, or formgrader through nbgrader's API), it places the
+    files in the student's feedback folder itself, before nbgrader writes the page there: the first page of the
+    run gets a written copy, and the others hard links to its files (:func:`place_mathjax`). A folder MathJax
+    cannot be put in is logged as an error naming it, and its page is still made (showing formulas as LaTeX
+    source). Run by any other exporter, it adds the files to those written beside the page
+    (``resources["outputs"]``).
     """
-    from nbgrader.apps.generatefeedbackapp import GenerateFeedbackApp
 
-    application = GenerateFeedbackApp.instance()
-    coursedir = application.coursedir
-    for notebook in notebooks:
-        student_id = os.path.basename(os.path.dirname(os.path.dirname(notebook)))
-        folder = coursedir.format_path(coursedir.feedback_directory, student_id, assignment)
-        page = os.path.join(folder, os.path.splitext(os.path.basename(notebook))[0] + ".html")
+    def preprocess(self, nb, resources):
+        folder = self._feedback_folder(resources)
+        if folder is None:
+            resources.setdefault("outputs", {}).update(_bundled_mathjax())
+            return nb, resources
         try:
-            place_mathjax(folder, stat.S_IMODE(os.stat(page).st_mode))
+            self._written_copy = place_mathjax(folder, getattr(self, "_written_copy", None))
         except OSError as error:
-            application.log.error("%s: MathJax could not be put beside the page, whose formulas show as LaTeX "
-                                  "source: %s", folder, error)
+            self.log.error("%s: MathJax could not be put beside the page, whose formulas show as LaTeX source: %s",
+                           folder, error)
+        return nb, resources
+
+    def _feedback_folder(self, resources):
+        """The student's feedback folder when an nbgrader ``GenerateFeedback`` runs this (through its exporter),
+        else None."""
+        converter = self.parent
+        while converter is not None and getattr(converter, "coursedir", None) is None:
+            converter = getattr(converter, "parent", None)
+        if converter is None:
+            return None
+        from nbgrader.converters import GenerateFeedback
+
+        ids = resources.get("nbgrader", {})
+        if not isinstance(converter, GenerateFeedback) or "student" not in ids or "assignment" not in ids:
+            return None
+        coursedir = converter.coursedir
+        return coursedir.format_path(coursedir.feedback_directory, ids["student"], ids["assignment"])
 
 
-#: The folder holding this process's written copy of MathJax, once there is one (see :func:`place_mathjax`).
-_WRITTEN_COPY = []
+def place_mathjax(folder, linked_to=None):
+    """Put every file of :func:`mathjax_files` in ``folder`` (under ``mathjax/``); return the folder whose files
+    later folders may link to.
 
-
-def place_mathjax(folder, mode=0o644):
-    """Put every file of :func:`mathjax_files` in ``folder`` (under ``mathjax/``).
-
-    The first folder of the process gets a written copy, its files with permissions ``mode``; later folders get
-    hard links to that copy's files: one copy's worth of disk for a class, and a folder's files are still regular
-    files of its own, which any copy or archive of the folder takes along. Where a link cannot be made (another
-    file system, a copy since removed), the folder gets a written copy, which later folders then link to. A file
-    or link already at one of the paths is replaced, never written through; a path whose folder is a link, or not
-    a folder, is refused (:class:`OSError`).
+    With ``linked_to`` (a folder where this was done before), the files are hard links to that folder's: one
+    copy's worth of disk for a class, and a folder's files are still regular files, which any copy or archive of
+    the folder takes along. Without it, or where a link cannot be made (another file system, a copy since
+    removed), the folder gets a written copy. A file or link already at one of the paths is replaced, never
+    written through; a path whose folder is a link, or not a folder, is refused (:class:`OSError`).
     """
     files = _bundled_mathjax()
     os.makedirs(folder, exist_ok=True)
     made = set()
     for name in files:
         _make_folders(folder, os.path.dirname(name), made)
-    if _WRITTEN_COPY:
+    if linked_to is not None:
         try:
             for name in files:
-                _replace(os.path.join(folder, name), lambda path, name=name: os.link(
-                    os.path.join(_WRITTEN_COPY[0], name), path))
-            return
+                _replace(os.path.join(folder, name),
+                         lambda path, name=name: os.link(os.path.join(linked_to, name), path))
+            return linked_to
         except OSError:
-            _WRITTEN_COPY.clear()
+            pass
     for name, data in files.items():
-        _replace(os.path.join(folder, name), lambda path, data=data: _write_new(path, data, mode))
-    _WRITTEN_COPY.append(folder)
+        _replace(os.path.join(folder, name), lambda path, data=data: _write_new(path, data))
+    return folder
 
 
 def _make_folders(top, relative, made):
@@ -261,7 +274,7 @@ def _replace(path, make):
     make(path)
 
 
-def _write_new(path, data, mode):
+def _write_new(path, data, mode=0o644):
     """Write ``data`` to a new file at ``path`` (which must not exist, not even as a link) with permissions ``mode``."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     with open(descriptor, "wb") as handle:
