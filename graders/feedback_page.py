@@ -193,13 +193,15 @@ class BundleMathJax(InertPreprocessor):
     (``resources["outputs"]``).
     """
 
+    _written_copy = None  # the folder of this run's written copy, once there is one
+
     def preprocess(self, nb, resources):
         folder = self._feedback_folder(resources)
         if folder is None:
             resources.setdefault("outputs", {}).update(_bundled_mathjax())
             return nb, resources
         try:
-            self._written_copy = place_mathjax(folder, getattr(self, "_written_copy", None))
+            self._written_copy = place_mathjax(folder, self._written_copy)
         except OSError as error:
             self.log.error("%s: MathJax could not be put beside the page, whose formulas show as LaTeX source: %s",
                            folder, error)
@@ -274,11 +276,11 @@ def _replace(path, make):
     make(path)
 
 
-def _write_new(path, data, mode=0o644):
-    """Write ``data`` to a new file at ``path`` (which must not exist, not even as a link) with permissions ``mode``."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+def _write_new(path, data):
+    """Write ``data`` to a new file at ``path`` (which must not exist, not even as a link), readable by all."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     with open(descriptor, "wb") as handle:
-        os.fchmod(descriptor, mode)  # whatever the umask
+        os.fchmod(descriptor, 0o644)  # whatever the umask
         handle.write(data)
 
 
