@@ -123,27 +123,24 @@ def _mathjax_in(folder):
             for where, _, names in os.walk(top) for name in names}
 
 
-def test_every_page_of_a_run_has_all_of_mathjax_as_links_to_one_copy(graded):
-    files = feedback_page.mathjax_files()
-    folders = [os.path.dirname(_path(graded, student)) for student in sorted(CLASS)]
+def _links_to_one_copy(folders):
+    """Whether every folder of ``folders`` has all of MathJax as regular files, each a hard link to the first
+    folder's, which has no other link."""
     placed = [_mathjax_in(folder) for folder in folders]
-    assert all(set(found) == set(files) for found in placed)
-    assert all(stat.S_ISREG(status.st_mode) for found in placed for status in found.values())
-    assert {(name, status.st_ino, status.st_nlink) for found in placed for name, status in found.items()} == {
-        (name, status.st_ino, len(folders)) for name, status in placed[0].items()}
-    for name, data in files.items():
+    return (all(set(found) == set(feedback_page.mathjax_files()) for found in placed)
+            and all(stat.S_ISREG(status.st_mode) for found in placed for status in found.values())
+            and all(found[name].st_ino == status.st_ino and status.st_nlink == len(folders)
+                    for found in placed for name, status in placed[0].items()))
+
+
+def test_every_page_of_a_run_has_all_of_mathjax_as_links_to_one_copy(graded):
+    folders = [os.path.dirname(_path(graded, student)) for student in sorted(CLASS)]
+    assert _links_to_one_copy(folders)
+    for name, data in feedback_page.mathjax_files().items():
         with open(os.path.join(folders[0], name), "rb") as handle:
             assert handle.read() == data, name
     page_mode = stat.S_IMODE(os.stat(_path(graded, sorted(CLASS)[0])).st_mode)
-    assert {stat.S_IMODE(status.st_mode) for status in placed[0].values()} == {page_mode}
-
-
-def _links_to_one_copy(folders):
-    """Whether every folder of ``folders`` has all of MathJax, each file a hard link to the first folder's."""
-    placed = [_mathjax_in(folder) for folder in folders]
-    return (all(set(found) == set(feedback_page.mathjax_files()) for found in placed)
-            and all(found[name].st_ino == status.st_ino and status.st_nlink >= len(folders)
-                    for found in placed for name, status in placed[0].items()))
+    assert {stat.S_IMODE(status.st_mode) for status in _mathjax_in(folders[0]).values()} == {page_mode}
 
 
 def test_the_first_folder_gets_a_copy_and_the_next_links_to_it(tmp_path):
